@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything they need installs from here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export ERP_HOME ?= $(CURDIR)/var
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install run test lint format demo build serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the ERP on the demo company (embedded SQLite + DuckDB, nothing else to install).
+run: demo build serve
+
+demo: $(STAMP)
+	$(BIN)/erp init --company "华东泵业有限公司" --admin-password-file seeds/demo-admin-password.txt
+	$(BIN)/erp import seeds/sample
+
+build: $(STAMP)
+	$(BIN)/erp build
+
+serve: $(STAMP)
+	$(BIN)/erp serve
+
+## Run every test, ruff included.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs

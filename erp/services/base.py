@@ -1,0 +1,189 @@
+"""The service layer's spine: who is acting, one transaction per business action, audit and numbering.
+
+Every write in the ERP is a function decorated with :func:`action`. Called with a :class:`Session`, it
+checks the actor's permission, runs in one transaction (a savepoint when an outer transaction such as an
+import is already open), and whatever it raises rolls back everything it wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from erp import schema as s
+from erp.errors import PermissionDenied, ServiceError
+from erp.i18n import t
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user (or the system itself) with the permissions of all its roles."""
+
+    user_id: int | None
+    username: str
+    roles: frozenset[str] = frozenset()
+    permissions: frozenset[str] = frozenset()
+    language: str = "zh_CN"
+
+    def can(self, permission: str) -> bool:
+        return "*" in self.permissions or permission in self.permissions
+
+
+SYSTEM = Actor(user_id=None, username="system", roles=frozenset({"admin"}), permissions=frozenset({"*"}))
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Tx:
+    """An open transaction on behalf of an actor: what an action's body works with."""
+
+    conn: Connection
+    actor: Actor
+    now: dt.datetime
+    action: str = ""
+    _audit_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def audit(self, entity: str, key: Any, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        """Record what the current action changed (written with the action, in the same transaction)."""
+        self.conn.execute(
+            insert(s.audit_log).values(
+                at=self.now,
+                user_id=self.actor.user_id,
+                username=self.actor.username,
+                action=self.action,
+                entity=entity,
+                entity_key=str(key),
+                before_json=_to_json(before),
+                after_json=_to_json(after),
+            )
+        )
+
+    def next_number(self, doc_type: str) -> str:
+        """The next document number of a type: gapless, because it commits or rolls back with the document."""
+        seq = s.doc_sequence
+        stmt = (
+            update(seq)
+            .where(seq.c.doc_type == doc_type)
+            .values(next_number=seq.c.next_number + 1)
+            .returning(seq.c.next_number, seq.c.prefix, seq.c.padding)
+        )
+        row = self.conn.execute(stmt).one_or_none()
+        if row is None:
+            try:
+                with self.conn.begin_nested():
+                    self.conn.execute(
+                        insert(seq).values(doc_type=doc_type, prefix=f"{doc_type.upper()}-", next_number=1, padding=6)
+                    )
+            except IntegrityError:
+                pass  # another writer created it first
+            row = self.conn.execute(stmt).one()
+        number, prefix, padding = row
+        return f"{prefix}{number - 1:0{padding}d}"
+
+
+class Session:
+    """One actor's handle on the store; each action called with it is its own transaction."""
+
+    def __init__(self, engine: Engine, actor: Actor) -> None:
+        self.engine = engine
+        self.actor = actor
+        self._tx: Tx | None = None
+
+    def require(self, permission: str) -> None:
+        if not self.actor.can(permission):
+            raise PermissionDenied(t("You are not allowed to do this ({permission}).", permission=permission))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """Open a transaction, or a savepoint inside the one already open."""
+        if self._tx is not None:
+            outer = self._tx
+            with outer.conn.begin_nested():
+                previous = outer.action
+                try:
+                    yield outer
+                finally:
+                    outer.action = previous
+            return
+        with self.engine.begin() as conn:
+            self._tx = Tx(conn=conn, actor=self.actor, now=utcnow())
+            try:
+                yield self._tx
+            finally:
+                self._tx = None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection (inside the open transaction, if any, so an import sees its own rows)."""
+        if self._tx is not None:
+            yield self._tx.conn
+            return
+        with self.engine.connect().execution_options(readonly=True) as conn, conn.begin():
+            yield conn
+
+
+def action(
+    name: str, permission: str
+) -> Callable[[Callable[Concatenate[Tx, P], R]], Callable[Concatenate[Session, P], R]]:
+    """Make ``fn(tx, ...)`` a business action callable as ``fn(session, ...)``."""
+
+    def decorate(fn: Callable[Concatenate[Tx, P], R]) -> Callable[Concatenate[Session, P], R]:
+        @functools.wraps(fn)
+        def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+            session.require(permission)
+            with session.transaction() as tx:
+                tx.action = name
+                try:
+                    return fn(tx, *args, **kwargs)
+                except IntegrityError as exc:
+                    raise ServiceError(
+                        t("The change conflicts with existing data: {detail}", detail=_integrity_detail(exc)),
+                        code="conflict",
+                    ) from exc
+
+        run.action_name = name  # type: ignore[attr-defined]
+        run.permission = permission  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def fetch_one(conn: Connection, table: Any, **where: Any) -> dict[str, Any] | None:
+    query = select(table)
+    for column, value in where.items():
+        query = query.where(table.c[column] == value)
+    row = conn.execute(query).mappings().one_or_none()
+    return dict(row) if row is not None else None
+
+
+def _integrity_detail(exc: IntegrityError) -> str:
+    return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _to_json(data: dict[str, Any] | None) -> str | None:
+    if data is None:
+        return None
+    return json.dumps(data, default=_json_default, ensure_ascii=False, sort_keys=True)
