@@ -186,7 +186,7 @@ class Choice(Field):
 
     @property
     def type_doc(self) -> str:
-        return "one of " + " | ".join(self.choices)
+        return "one of " + ", ".join(f"`{c}`" for c in self.choices)
 
 
 @dataclass(frozen=True)
