@@ -18,12 +18,43 @@ SAMPLE_DIR = PROJECT_ROOT / "seeds" / "sample"
 PASSWORD = "correct-horse-1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "portable: run the test on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``portable`` run once per backend of the operational store."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("portable"):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    from tests.support.postgres import PostgresUnavailable, postgres_server
+
+    try:
+        with postgres_server() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+
+
 @pytest.fixture
-def erp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def erp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest) -> Path:
+    """A temporary ERP_HOME; on the postgresql backend ERP_DATABASE_URL names a fresh database."""
     home = tmp_path / "home"
     monkeypatch.setenv("ERP_HOME", str(home))
     monkeypatch.delenv("ERP_DATABASE_URL", raising=False)
     monkeypatch.setenv("ERP_LANG", "en")
+    if backend == "postgresql":
+        from tests.support.postgres import create_database
+
+        monkeypatch.setenv("ERP_DATABASE_URL", create_database(request.getfixturevalue("postgres_server")))
     return home
 
 

@@ -12,6 +12,8 @@ from erp.cli import main
 from erp.db import make_engine
 from tests.conftest import SAMPLE_DIR
 
+pytestmark = pytest.mark.portable
+
 
 @pytest.fixture
 def initialised(erp_home: Path, tmp_path: Path) -> Path:

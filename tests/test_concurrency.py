@@ -8,10 +8,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from erp import schema as s
 from erp.services.base import Session
+
+pytestmark = pytest.mark.portable
 
 WORKER = textwrap.dedent(
     """

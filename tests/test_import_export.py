@@ -15,6 +15,8 @@ from erp.io.transfer import ImportFailed, export_entity, import_dir, template_he
 from erp.services.base import Session
 from tests.conftest import SAMPLE_DIR
 
+pytestmark = pytest.mark.portable
+
 
 def snapshot(session: Session) -> dict[str, int]:
     with session.read() as conn:

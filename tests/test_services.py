@@ -15,6 +15,8 @@ from erp.services.products import bom_actions, bom_tree, item_actions, where_use
 from erp.services.users import authenticate, create_user, reset_password, set_active, set_roles
 from tests.conftest import PASSWORD
 
+pytestmark = pytest.mark.portable
+
 ITEM = {"item_code": "P-1", "description": "Pump 泵", "item_type": "make", "uom": "EA", "lead_time_days": "5"}
 
 

@@ -165,7 +165,7 @@ def bom_tree(conn: Connection, item_code: str, max_depth: int = 20) -> list[dict
             UNION ALL
             SELECT t.level + 1, b.parent_item_id, b.component_item_id, b.qty_per, b.scrap_pct,
                    t.ext_qty * b.qty_per * (1 + b.scrap_pct / 100.0),
-                   t.path || '/' || CAST(b.component_item_id AS VARCHAR(20))
+                   CAST(t.path || '/' || CAST(b.component_item_id AS VARCHAR(20)) AS VARCHAR(4000))
             FROM bom_line b JOIN tree t ON b.parent_item_id = t.component_id
             WHERE t.level < :max_depth
         )
