@@ -1,0 +1,109 @@
+"""Every page of the app, the permission that opens it, and the menu a signed-in user gets.
+
+This list is the one place that says who sees what: the menu is built from it and each page checks it again
+when it runs, while every write is checked once more by the service layer.
+
+The page modules live in ``apps/workspaces/``, not ``apps/pages/``: Streamlit treats a ``pages/`` folder beside
+the entry script as a second, older kind of navigation and may run such a file directly, without the sign-in
+check of ``main.py``, until the first ``st.navigation`` call of the server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from erp.fields import N_
+from erp.i18n import t
+from erp.services.base import Actor, Session
+
+from .session import current_session
+
+APPS_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to apps/
+    title: str  # English, translated where shown
+    icon: str
+    section: str
+    permissions: tuple[str, ...] = ()  # any one of them opens the page; none means everyone signed in
+
+    def allows(self, actor: Actor) -> bool:
+        return not self.permissions or any(actor.can(p) for p in self.permissions)
+
+
+OVERVIEW = N_("Overview")
+MASTER_DATA = N_("Master data")
+ADMINISTRATION = N_("Administration")
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("workspaces/home.py", N_("Home"), ":material/home:", OVERVIEW),
+    PageSpec("workspaces/items.py", N_("Items and BOMs"), ":material/inventory_2:", MASTER_DATA, ("items.manage",)),
+    PageSpec(
+        "workspaces/work_centers.py",
+        N_("Work centers"),
+        ":material/precision_manufacturing:",
+        MASTER_DATA,
+        ("items.manage",),
+    ),
+    PageSpec("workspaces/customers.py", N_("Customers"), ":material/storefront:", MASTER_DATA, ("customers.manage",)),
+    PageSpec(
+        "workspaces/suppliers.py", N_("Suppliers"), ":material/local_shipping:", MASTER_DATA, ("suppliers.manage",)
+    ),
+    PageSpec("workspaces/employees.py", N_("Employees"), ":material/badge:", MASTER_DATA, ("employees.manage",)),
+    PageSpec(
+        "workspaces/accounts.py",
+        N_("Chart of accounts and cost centers"),
+        ":material/account_balance:",
+        MASTER_DATA,
+        ("accounts.manage",),
+    ),
+    PageSpec(
+        "workspaces/locations.py", N_("Locations and units"), ":material/warehouse:", MASTER_DATA, ("company.manage",)
+    ),
+    PageSpec("workspaces/users.py", N_("Users and roles"), ":material/group:", ADMINISTRATION, ("users.manage",)),
+    PageSpec("workspaces/audit.py", N_("Audit log"), ":material/history:", ADMINISTRATION, ("audit.read",)),
+)
+
+
+def visible_pages(actor: Actor) -> list[PageSpec]:
+    return [p for p in PAGES if p.allows(actor)]
+
+
+def menu(actor: Actor) -> dict[str, list[StreamlitPage]]:
+    """The pages this actor may open, grouped by section, for ``st.navigation``."""
+    sections: dict[str, list[StreamlitPage]] = {}
+    for spec in visible_pages(actor):
+        page = st.Page(
+            str(APPS_DIR / spec.path),
+            title=t(spec.title),
+            icon=spec.icon,
+            url_path=Path(spec.path).stem,
+            default=spec.path == PAGES[0].path,
+        )
+        sections.setdefault(t(spec.section), []).append(page)
+    return sections
+
+
+def spec_for(page_file: str) -> PageSpec:
+    target = Path(page_file).resolve()
+    return next(p for p in PAGES if (APPS_DIR / p.path).resolve() == target)
+
+
+def page_session(page_file: str) -> Session:
+    """The signed-in user's session for a page, or a refusal when their roles do not open it.
+
+    The menu already hides such pages; this check makes a crafted request to one fail as well.
+    """
+    session = current_session()
+    spec = spec_for(page_file)
+    if not spec.allows(session.actor):
+        st.error(t("You are not allowed to open this page."))
+        st.stop()
+    st.title(t(spec.title))
+    return session
