@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ERP_HOME ?= $(CURDIR)/var
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# The demo company (`erp demo`): volume factor and seed; a store that already holds data is left as it is.
+DEMO_SCALE ?= 1
+DEMO_SEED ?= 2026
 
 .PHONY: install run test lint format demo build serve clean
 
@@ -20,7 +23,7 @@ run: demo build serve
 
 demo: $(STAMP)
 	$(BIN)/erp init --company "华东泵业有限公司" --admin-password-file seeds/demo-admin-password.txt
-	$(BIN)/erp import seeds/sample
+	$(BIN)/erp demo --if-empty --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
 
 build: $(STAMP)
 	$(BIN)/erp build

@@ -96,11 +96,102 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from erp.io.transfer import export_entity
+    from erp.registry import ENTITIES
 
+    if args.entity not in ENTITIES:
+        from erp.warehouse.export import export_mart
+        from erp.warehouse.read import public_marts
+
+        marts = public_marts()
+        if args.entity not in marts:
+            entities, published = ", ".join(sorted(ENTITIES)), ", ".join(marts) or t("none, run `erp build`")
+            raise ServiceError(
+                t(
+                    "unknown entity or mart {name}; entities: {entities}; published marts: {marts}",
+                    name=args.entity,
+                    entities=entities,
+                    marts=published,
+                )
+            )
+        count = export_mart(args.entity, Path(args.out), encoding=args.encoding)
+        print(t("Wrote {count} rows to {path}", count=count, path=args.out))
+        return 0
     engine = _engine()
     _require_store(engine)
     count = export_entity(_cli_session(engine), args.entity, Path(args.out), encoding=args.encoding)
     print(t("Wrote {count} rows to {path}", count=count, path=args.out))
+    return 0
+
+
+def _as_of_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("{value} is not a date YYYY-MM-DD", value=value)) from None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from erp.warehouse.publish import BuildFailed, build
+
+    try:
+        build(as_of=args.as_of, select=args.select or None)
+    except BuildFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from erp.config import load_settings
+    from erp.serve import run_services, services
+
+    engine = _engine()
+    _require_store(engine)
+    engine.dispose()
+    return run_services(services(load_settings(), app_port=args.port))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from erp.config import PROJECT_ROOT
+    from erp.demo.load import existing_data
+    from erp.demo.people import DEMO_USERS
+    from erp.demo.stages import run_demo
+
+    engine = _engine()
+    _require_store(engine)
+    with engine.connect() as conn:
+        found = existing_data(conn, [u for u, _role, _dept in DEMO_USERS])
+    if found and args.if_empty:
+        print(t("The store already holds data ({found}); the demo was not generated.", found=", ".join(found)))
+        return 0
+    if found:  # run_demo checks again inside its transaction; this only answers before any work
+        message = t(
+            "The store already holds data ({found}); the demo needs a new, empty store.", found=", ".join(found)
+        )
+        print(message, file=sys.stderr)
+        return 1
+    password_file = Path(args.password_file or PROJECT_ROOT / "seeds" / "demo-admin-password.txt")
+    password = password_file.read_text(encoding="utf-8").strip()
+    as_of = args.as_of or dt.date.today()
+    print(
+        t(
+            "Generating the demo company: scale {scale}, seed {seed}, as of {date}",
+            scale=args.scale,
+            seed=args.seed,
+            date=as_of,
+        )
+    )
+    started = time.perf_counter()
+
+    def report(result) -> None:  # type: ignore[no-untyped-def]
+        print(t("{stage}: {seconds:.1f} s", stage=t(result.stage.label), seconds=result.seconds))
+        for name, count in result.counts.items():
+            print(t("{name}: {count} rows", name=name, count=count))
+
+    run_demo(_cli_session(engine), seed=args.seed, scale=args.scale, as_of=as_of, password=password, on_stage=report)
+    print(t("The demo company is ready in {seconds:.1f} s.", seconds=time.perf_counter() - started))
     return 0
 
 
@@ -184,11 +275,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help=t("Export an entity in its import format."))
+    p = sub.add_parser("export", help=t("Export an entity in its import format, or a mart of the published warehouse."))
     p.add_argument("entity")
     p.add_argument("--out", required=True, help=t("Output file (.csv or .xlsx)."))
     p.add_argument("--encoding", default="utf-8-sig", help=t("CSV encoding, e.g. utf-8-sig or gb18030."))
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("build", help=t("Build the warehouse with dbt and publish it when every model and test passed."))
+    p.add_argument("--as-of", type=_as_of_date, help=t("Date the date-relative models use (default today)."))
+    p.add_argument("--select", nargs="+", help=t("dbt node selection, e.g. standard_cost_rollup+ (default all)."))
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help=t("Start the web app on 127.0.0.1 until Ctrl-C."))
+    p.add_argument("--port", type=int, default=8501, help=t("Port of the web app (default 8501)."))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "demo", help=t("Generate the demo company into a new, initialised store (deterministic for a seed).")
+    )
+    p.add_argument(
+        "--scale", type=float, default=1.0, help=t("Volume factor: 1 is about 150 products, 10 is ten times that.")
+    )
+    p.add_argument("--seed", type=int, default=2026, help=t("Random seed; the same seed gives the same company."))
+    p.add_argument("--as-of", type=_as_of_date, help=t("The demo's today (default today)."))
+    p.add_argument(
+        "--password-file",
+        help=t("File holding the password of the demo users (default seeds/demo-admin-password.txt)."),
+    )
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help=t("Leave a store that already holds data as it is and exit 0, instead of refusing it."),
+    )
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("template", help=t("Print an empty file with an entity's documented columns."))
     p.add_argument("entity")

@@ -1,0 +1,410 @@
+"""Name parts for people, companies and places, Chinese and foreign, with weights where frequency matters.
+
+Everything here is invented from common parts; e-mail domains use ``example`` names so no real company
+or mailbox is ever addressed.
+"""
+
+from __future__ import annotations
+
+COMPANY_DOMAIN = "hdpump.example.cn"
+
+# Surnames by frequency (pinyin for e-mail addresses), roughly as in the 2020 census.
+SURNAMES: tuple[tuple[str, str, int], ...] = (
+    ("王", "wang", 72),
+    ("李", "li", 70),
+    ("张", "zhang", 64),
+    ("刘", "liu", 54),
+    ("陈", "chen", 46),
+    ("杨", "yang", 33),
+    ("黄", "huang", 25),
+    ("赵", "zhao", 20),
+    ("吴", "wu", 20),
+    ("周", "zhou", 19),
+    ("徐", "xu", 16),
+    ("孙", "sun", 15),
+    ("马", "ma", 15),
+    ("朱", "zhu", 14),
+    ("胡", "hu", 13),
+    ("郭", "guo", 12),
+    ("何", "he", 12),
+    ("林", "lin", 11),
+    ("高", "gao", 11),
+    ("罗", "luo", 10),
+    ("郑", "zheng", 9),
+    ("梁", "liang", 9),
+    ("谢", "xie", 8),
+    ("宋", "song", 7),
+    ("唐", "tang", 7),
+    ("许", "xu", 7),
+    ("韩", "han", 6),
+    ("冯", "feng", 6),
+    ("邓", "deng", 6),
+    ("曹", "cao", 6),
+    ("彭", "peng", 5),
+    ("曾", "zeng", 5),
+    ("肖", "xiao", 5),
+    ("田", "tian", 5),
+    ("董", "dong", 5),
+    ("潘", "pan", 4),
+    ("袁", "yuan", 4),
+    ("蒋", "jiang", 4),
+    ("蔡", "cai", 4),
+    ("余", "yu", 4),
+    ("杜", "du", 4),
+    ("叶", "ye", 4),
+    ("程", "cheng", 4),
+    ("魏", "wei", 4),
+    ("苏", "su", 3),
+    ("吕", "lyu", 3),
+    ("丁", "ding", 3),
+    ("沈", "shen", 3),
+    ("姚", "yao", 3),
+    ("钱", "qian", 2),
+)
+
+# Characters of given names, (character, pinyin), by the gender they are more common for.
+GIVEN_MALE: tuple[tuple[str, str], ...] = tuple(
+    zip(
+        "伟强磊军洋勇杰涛明超平刚华建国志文斌辉鹏飞宇浩海波峰凯俊亮新泽博晨子一",
+        [
+            "wei",
+            "qiang",
+            "lei",
+            "jun",
+            "yang",
+            "yong",
+            "jie",
+            "tao",
+            "ming",
+            "chao",
+            "ping",
+            "gang",
+            "hua",
+            "jian",
+            "guo",
+            "zhi",
+            "wen",
+            "bin",
+            "hui",
+            "peng",
+            "fei",
+            "yu",
+            "hao",
+            "hai",
+            "bo",
+            "feng",
+            "kai",
+            "jun",
+            "liang",
+            "xin",
+            "ze",
+            "bo",
+            "chen",
+            "zi",
+            "yi",
+        ],
+        strict=True,
+    )
+)
+GIVEN_FEMALE: tuple[tuple[str, str], ...] = tuple(
+    zip(
+        "芳娜敏静丽艳秀霞桂英婷雪琳欣佳红玉梅晓春云思雨颖嘉晨一",
+        [
+            "fang",
+            "na",
+            "min",
+            "jing",
+            "li",
+            "yan",
+            "xiu",
+            "xia",
+            "gui",
+            "ying",
+            "ting",
+            "xue",
+            "lin",
+            "xin",
+            "jia",
+            "hong",
+            "yu",
+            "mei",
+            "xiao",
+            "chun",
+            "yun",
+            "si",
+            "yu",
+            "ying",
+            "jia",
+            "chen",
+            "yi",
+        ],
+        strict=True,
+    )
+)
+
+
+# Cities: (name, province code for tax ids, telephone area code, weight; east China weighs more because
+# the company sits in Jiangsu), with districts and roads to build addresses.
+CITIES: tuple[tuple[str, str, str, int], ...] = (
+    ("上海", "310115", "021", 14),
+    ("苏州", "320505", "0512", 10),
+    ("无锡", "320214", "0510", 8),
+    ("常州", "320412", "0519", 7),
+    ("南京", "320115", "025", 8),
+    ("南通", "320612", "0513", 5),
+    ("杭州", "330108", "0571", 9),
+    ("宁波", "330206", "0574", 7),
+    ("温州", "330304", "0577", 4),
+    ("合肥", "340104", "0551", 5),
+    ("济南", "370112", "0531", 4),
+    ("青岛", "370211", "0532", 5),
+    ("北京", "110105", "010", 6),
+    ("天津", "120116", "022", 5),
+    ("石家庄", "130104", "0311", 3),
+    ("郑州", "410105", "0371", 4),
+    ("武汉", "420111", "027", 5),
+    ("长沙", "430104", "0731", 4),
+    ("广州", "440106", "020", 6),
+    ("深圳", "440305", "0755", 5),
+    ("佛山", "440606", "0757", 3),
+    ("成都", "510107", "028", 5),
+    ("重庆", "500112", "023", 4),
+    ("西安", "610113", "029", 4),
+    ("沈阳", "210106", "024", 3),
+    ("大连", "210213", "0411", 3),
+    ("福州", "350102", "0591", 2),
+    ("厦门", "350206", "0592", 2),
+    ("南昌", "360111", "0791", 2),
+    ("昆明", "530112", "0871", 2),
+    ("南宁", "450107", "0771", 2),
+    ("太原", "140105", "0351", 2),
+    ("乌鲁木齐", "650104", "0991", 1),
+    ("银川", "640104", "0951", 1),
+)
+DISTRICT_WORDS = ("经济技术开发区", "高新区", "工业园区", "新区", "临港产业园", "滨江开发区")
+ROAD_WORDS = ("长江路", "黄河路", "人民路", "建设路", "工业大道", "科技路", "创业路", "环城北路", "新华路", "金桥路")
+
+BRAND_CHARS = (
+    "恒",
+    "华",
+    "盛",
+    "鑫",
+    "瑞",
+    "宏",
+    "泰",
+    "达",
+    "中",
+    "新",
+    "东",
+    "安",
+    "信",
+    "源",
+    "海",
+    "天",
+    "宇",
+    "康",
+    "顺",
+    "通",
+    "兴",
+    "隆",
+    "明",
+    "润",
+    "博",
+    "远",
+    "嘉",
+    "联",
+    "创",
+    "正",
+)
+
+# Customer segments: (group code, name patterns, weight, payment days choices, credit limit range CNY).
+CUSTOMER_SEGMENTS: tuple[tuple[str, tuple[str, ...], int, tuple[int, ...], tuple[int, int]], ...] = (
+    (
+        "utilities",
+        ("{city}{brand}水务集团有限公司", "{city}{brand}自来水有限公司", "{city}市政供排水有限公司"),
+        12,
+        (60, 90),
+        (500_000, 5_000_000),
+    ),
+    (
+        "distributors",
+        ("{city}{brand}泵阀有限公司", "{city}{brand}机电设备有限公司", "{city}{brand}流体设备有限公司"),
+        30,
+        (30, 45, 60),
+        (200_000, 2_000_000),
+    ),
+    (
+        "epc",
+        ("{brand}建设工程有限公司", "{city}{brand}环保工程有限公司", "{brand}水处理工程有限公司"),
+        14,
+        (60, 90, 120),
+        (500_000, 4_000_000),
+    ),
+    (
+        "chemical",
+        ("{city}{brand}化工有限公司", "{brand}石化股份有限公司", "{city}{brand}精细化工有限公司"),
+        10,
+        (60, 90),
+        (300_000, 3_000_000),
+    ),
+    (
+        "power",
+        ("{brand}热电有限公司", "{city}{brand}能源有限公司", "{brand}电力工程有限公司"),
+        7,
+        (90, 120),
+        (800_000, 6_000_000),
+    ),
+    (
+        "building",
+        ("{city}{brand}暖通设备有限公司", "{brand}消防工程有限公司", "{city}{brand}物业管理有限公司"),
+        12,
+        (30, 60),
+        (100_000, 1_500_000),
+    ),
+    (
+        "oem",
+        ("{city}{brand}机械制造有限公司", "{brand}环保设备股份有限公司", "{city}{brand}成套设备有限公司"),
+        7,
+        (45, 60),
+        (300_000, 2_500_000),
+    ),
+    ("mining", ("{brand}矿业有限公司", "{city}{brand}冶金有限公司"), 3, (90, 120), (500_000, 3_000_000)),
+)
+
+# Export customers: (country, currency, name pattern parts, phone prefix).
+EXPORT_COUNTRIES: tuple[tuple[str, str, str, str], ...] = (
+    ("DE", "EUR", "GmbH", "+49"),
+    ("NL", "EUR", "B.V.", "+31"),
+    ("IT", "EUR", "S.r.l.", "+39"),
+    ("ES", "EUR", "S.L.", "+34"),
+    ("PL", "EUR", "Sp. z o.o.", "+48"),
+    ("AE", "USD", "LLC", "+971"),
+    ("SA", "USD", "Co. Ltd.", "+966"),
+    ("VN", "USD", "Co., Ltd.", "+84"),
+    ("TH", "USD", "Co., Ltd.", "+66"),
+    ("ID", "USD", "PT", "+62"),
+    ("KZ", "USD", "LLP", "+7"),
+    ("BR", "USD", "Ltda.", "+55"),
+    ("ZA", "USD", "(Pty) Ltd", "+27"),
+    ("US", "USD", "Inc.", "+1"),
+)
+EXPORT_WORDS = (
+    "Nordflow",
+    "Aqua",
+    "Hydro",
+    "Delta",
+    "Atlas",
+    "Meridian",
+    "Orion",
+    "Vector",
+    "Summit",
+    "Pioneer",
+    "Crescent",
+    "Harbor",
+    "Sterling",
+    "Falcon",
+    "Baltic",
+    "Sahara",
+    "Pacific",
+    "Andes",
+)
+EXPORT_TRADES = (
+    "Pump Systems",
+    "Flow Technology",
+    "Water Solutions",
+    "Industrial Supply",
+    "Valve Trading",
+    "Process Equipment",
+    "Engineering",
+)
+
+# Supplier groups: (group, weight, name patterns, cities typical of that trade, payment days).
+SUPPLIER_GROUPS: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[int, ...]], ...] = (
+    (
+        "castings",
+        14,
+        ("{city}{brand}精密铸造有限公司", "{city}{brand}铸业有限公司", "{city}{brand}机械铸造厂"),
+        ("宁波", "常州", "无锡", "泊头", "台州", "潍坊"),
+        (60, 90),
+    ),
+    (
+        "steel",
+        8,
+        ("{city}{brand}特钢有限公司", "{city}{brand}钢材贸易有限公司"),
+        ("上海", "无锡", "江阴", "杭州"),
+        (30, 45),
+    ),
+    (
+        "fasteners",
+        6,
+        ("{city}{brand}标准件有限公司", "{city}{brand}紧固件制造有限公司"),
+        ("永年", "海盐", "宁波"),
+        (30, 60),
+    ),
+    (
+        "bearings",
+        6,
+        ("{city}{brand}轴承有限公司", "{city}{brand}轴承销售有限公司"),
+        ("瓦房店", "洛阳", "慈溪", "临清"),
+        (30, 60),
+    ),
+    (
+        "seals",
+        8,
+        ("{city}{brand}密封件有限公司", "{city}{brand}密封技术有限公司"),
+        ("宁波", "温州", "西安", "上海"),
+        (45, 60),
+    ),
+    (
+        "electrical",
+        10,
+        ("{city}{brand}电工材料有限公司", "{city}{brand}电气有限公司"),
+        ("常州", "乐清", "上海", "无锡"),
+        (30, 60),
+    ),
+    (
+        "components",
+        12,
+        ("{city}{brand}自动化设备有限公司", "{city}{brand}机电配件有限公司", "{city}{brand}传动设备有限公司"),
+        ("苏州", "温州", "杭州", "天津"),
+        (45, 60, 90),
+    ),
+    ("packaging", 6, ("{city}{brand}包装材料有限公司", "{city}{brand}涂料有限公司"), ("南通", "常州", "苏州"), (30,)),
+    ("logistics", 5, ("{city}{brand}物流有限公司", "{city}{brand}运输有限公司"), ("苏州", "上海", "无锡"), (30,)),
+    (
+        "services",
+        5,
+        ("{city}{brand}设备维修有限公司", "{city}{brand}检测技术有限公司"),
+        ("苏州", "南京", "上海"),
+        (30, 45),
+    ),
+)
+FOREIGN_SUPPLIERS: tuple[tuple[str, str, str, str], ...] = (
+    ("DE", "EUR", "seals", "Rheinland Dichtungstechnik GmbH"),
+    ("IT", "EUR", "components", "Valtellina Attuatori S.r.l."),
+    ("US", "USD", "bearings", "Great Lakes Bearing Supply Inc."),
+    ("JP", "USD", "electrical", "Kansai Denki Components Co., Ltd."),
+)
+
+# Towns known for a trade that are not in CITIES: (region code, telephone area code).
+TRADE_TOWNS = {
+    "泊头": ("130981", "0317"),
+    "江阴": ("320281", "0510"),
+    "永年": ("130408", "0310"),
+    "海盐": ("330424", "0573"),
+    "瓦房店": ("210281", "0411"),
+    "洛阳": ("410311", "0379"),
+    "慈溪": ("330282", "0574"),
+    "临清": ("371581", "0635"),
+    "乐清": ("330382", "0577"),
+    "台州": ("331002", "0576"),
+    "潍坊": ("370705", "0536"),
+}
+
+
+def city_codes(city: str) -> tuple[str, str]:
+    """(region code, telephone area code) of a city or trade town."""
+    for name, region, area, _weight in CITIES:
+        if name == city:
+            return region, area
+    return TRADE_TOWNS[city]
