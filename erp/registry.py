@@ -7,6 +7,7 @@ from graphlib import TopologicalSorter
 from erp.services.accounts import account_actions, cost_center_actions
 from erp.services.company import location_actions, uom_actions
 from erp.services.hr import employee_actions
+from erp.services.ledger import posting_rule_actions
 from erp.services.partners import customer_actions, supplier_actions
 from erp.services.products import bom_actions, item_actions, routing_actions, work_center_actions
 from erp.services.records import EntityActions
@@ -26,6 +27,7 @@ _ALL: list[EntityActions] = [
     bom_actions,
     work_center_actions,
     routing_actions,
+    posting_rule_actions,
 ]
 
 ENTITIES: dict[str, EntityActions] = {a.entity.name: a for a in _ALL}

@@ -18,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 # Reference data every store starts with, loaded through the service layer in this order.
-REFERENCE_SEEDS = ("roles", "role_permissions", "uoms", "accounts", "locations", "cost_centers")
+REFERENCE_SEEDS = ("roles", "role_permissions", "uoms", "accounts", "locations", "cost_centers", "posting_rules")
 
 
 def alembic_config() -> Config:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from erp.errors import ServiceError
 from erp.i18n import t
+from erp.io.documents import DOCUMENT_ORDER, DOCUMENTS, import_document_rows
 from erp.io.tables import SUPPORTED_SUFFIXES, TableReadError, read_table, write_table
 from erp.registry import ENTITIES, import_order
 from erp.services.base import Session
@@ -47,8 +48,8 @@ def find_files(directory: Path) -> tuple[dict[str, Path], list[ImportProblem]]:
     for path in sorted(directory.iterdir()):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith((".", "~$")):
             continue
-        if path.stem not in ENTITIES:
-            known = ", ".join(sorted(ENTITIES))
+        if path.stem not in ENTITIES and path.stem not in DOCUMENTS:
+            known = ", ".join(sorted([*ENTITIES, *DOCUMENTS]))
             problems.append(ImportProblem(path.name, 0, "", t("is not a known file name; known: {known}", known=known)))
         elif path.stem in files:
             problems.append(ImportProblem(path.name, 0, "", t("is given twice (CSV and Excel)")))
@@ -75,8 +76,19 @@ def import_dir(session: Session, directory: Path) -> ImportReport:
         except TableReadError as exc:
             problems.append(ImportProblem(path.name, 0, "", str(exc)))
             continue
-        fields = ENTITIES[name].entity.fields
         header = tables[name].header
+        if name in DOCUMENTS:
+            fmt = DOCUMENTS[name]
+            required = [fmt.group] if fmt.group else []
+            for column in required + [c.name for c in fmt.columns if c.required]:
+                if column not in header:
+                    problems.append(ImportProblem(path.name, 1, column, t("required column is missing")))
+            extra = [h for h in header if h and h not in fmt.header_names]
+            if extra:
+                note = t("{file}: ignored extra columns: {columns}", file=path.name, columns=", ".join(extra))
+                report.notes.append(note)
+            continue
+        fields = ENTITIES[name].entity.fields
         for f in fields:
             if f.required and f.name not in header:
                 problems.append(ImportProblem(path.name, 1, f.name, t("required column is missing")))
@@ -88,7 +100,7 @@ def import_dir(session: Session, directory: Path) -> ImportReport:
 
     try:
         with session.transaction():
-            for name in import_order(list(tables)):
+            for name in import_order([n for n in tables if n in ENTITIES]):
                 actions, table = ENTITIES[name], tables[name]
                 known = actions.entity.fields.by_name
                 for line, row in table.rows:
@@ -98,6 +110,13 @@ def import_dir(session: Session, directory: Path) -> ImportReport:
                     except ServiceError as exc:
                         problems += [ImportProblem(table.path.name, line, e.field, e.message) for e in exc.errors]
                 report.counts[name] = len(table.rows)
+            for name in DOCUMENT_ORDER:  # documents after the master data they refer to
+                if name not in tables:
+                    continue
+                table = tables[name]
+                count, found = import_document_rows(session, DOCUMENTS[name], table.path.name, table.rows)
+                problems += [ImportProblem(table.path.name, line, column, reason) for line, column, reason in found]
+                report.counts[name] = count
             if problems:
                 raise ImportFailed(problems)
     except ServiceError as exc:  # e.g. permission refused for one entity: nothing is kept
@@ -117,6 +136,8 @@ def export_entity(session: Session, name: str, out: Path, encoding: str = "utf-8
 
 
 def template_header(name: str) -> list[str]:
+    if name in DOCUMENTS:
+        return DOCUMENTS[name].header_names
     if name not in ENTITIES:
         raise ServiceError(t("unknown entity {name}; known: {known}", name=name, known=", ".join(sorted(ENTITIES))))
     return [f.name for f in ENTITIES[name].entity.fields]

@@ -1,0 +1,353 @@
+"""CSV formats for documents, so history can be migrated in with `erp import`.
+
+A document with lines is one CSV (or .xlsx) per document type: one row per line, the document's own columns
+repeated on every row, rows grouped by a document-number column. Each document goes through the same service
+action as a document entered by hand, so every rule holds; the legacy number is kept as the reference. A
+problem is reported with file, line and column, and one bad row rejects the whole import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from erp import schema as s
+from erp.errors import FieldError, ServiceError
+from erp.fields import N_, is_blank
+from erp.i18n import t
+from erp.services import inventory, ledger, planning_data, sales
+from erp.services.base import Session
+
+
+@dataclass(frozen=True)
+class Col:
+    """A CSV column: ``to`` is the service field it fills (default: the same name); ``level`` says whether it
+    belongs to the document (``header``) or to each line (``line``)."""
+
+    name: str
+    level: str
+    to: str | None = None
+    required: bool = False
+    doc: str = ""
+
+    @property
+    def field(self) -> str:
+        return self.to or self.name
+
+
+Post = Callable[[Session, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class DocumentFormat:
+    name: str
+    label: str
+    group: str | None  # the document-number column; None: the whole file is one document
+    columns: tuple[Col, ...]
+    post: Post
+    doc: str
+    duplicate: Callable[[Session, str], str | None] | None = None  # an earlier import of this legacy number
+
+    @property
+    def header_names(self) -> list[str]:
+        return ([self.group] if self.group else []) + [c.name for c in self.columns]
+
+    def column_for(self, field: str, level: str) -> str:
+        for c in self.columns:
+            if c.level == level and c.field == field:
+                return c.name
+        return field
+
+
+LINE_ERROR = re.compile(r"^lines\[(\d+)\]\.(.+)$")
+
+
+def _existing(table: Any, column: str = "reference") -> Callable[[Session, str], str | None]:
+    def find(session: Session, key: str) -> str | None:
+        with session.read() as conn:
+            return conn.execute(select(table.c.number).where(table.c[column] == key)).scalar()
+
+    return find
+
+
+def _contract(session: Session, data: dict[str, Any]) -> Any:
+    status = data.pop("status", None) or "draft"
+    contract = sales.create_sales_contract(session, data)
+    if status in ("active", "expired", "terminated"):
+        if status != "terminated":
+            sales.set_contract_status(session, contract["number"], "active")
+        if status != "active":
+            sales.set_contract_status(session, contract["number"], status)
+    elif status != "draft":
+        raise ServiceError(
+            FieldError("status", t("must be one of: {choices}", choices="draft, active, expired, terminated"))
+        )
+    return contract
+
+
+def _payment(session: Session, data: dict[str, Any]) -> Any:
+    """Allocations name invoices by their number here or by the legacy number they were imported with."""
+    with session.read() as conn:
+        for line in data.get("lines", []):
+            key = str(line.get("invoice") or "").strip()
+            inv = s.customer_invoice
+            if key and conn.execute(select(inv.c.id).where(inv.c.number == key)).scalar() is None:
+                line["invoice"] = conn.execute(select(inv.c.number).where(inv.c.reference == key)).scalar() or key
+    data["lines"] = [ln for ln in data.get("lines", []) if not all(is_blank(v) for v in ln.values())]
+    return sales.receive_payment(session, data)
+
+
+def _on_hand(session: Session, data: dict[str, Any]) -> Any:
+    if is_blank(data.get("move_date")):
+        data["move_date"] = dt.date.today()
+    data["reason"] = t("Stock count import")
+    return inventory.count_stock(session, data)
+
+
+DOCUMENTS: dict[str, DocumentFormat] = {
+    f.name: f
+    for f in (
+        DocumentFormat(
+            name="journals",
+            label=N_("Journal entries"),
+            group="journal_number",
+            columns=(
+                Col("entry_date", "header", required=True, doc="date of the entry; its period must be open"),
+                Col("description", "header"),
+                Col("account", "line", required=True, doc="account code (a postable sub-account)"),
+                Col("debit", "line", doc="amount in the base currency; give a debit or a credit"),
+                Col("credit", "line"),
+                Col("cost_center", "line"),
+                Col("customer", "line"),
+                Col("supplier", "line"),
+                Col("item", "line", doc="item code"),
+                Col("line_description", "line", to="description"),
+            ),
+            post=lambda session, data: ledger.import_journal(session, data),
+            doc="Historic or opening-balance journals; each journal_number becomes one balanced entry.",
+        ),
+        DocumentFormat(
+            name="price_lists",
+            label=N_("Price lists"),
+            group="price_list",
+            columns=(
+                Col("name", "header", required=True),
+                Col("customer", "header", doc="customer code; blank for the default list"),
+                Col("currency", "header", doc="blank: the customer's currency, else the base currency"),
+                Col("valid_from", "header"),
+                Col("valid_to", "header"),
+                Col("item", "line", required=True, doc="item code"),
+                Col("unit_price", "line", required=True),
+            ),
+            post=lambda session, data: sales.save_price_list(session, data),
+            doc="Creates or replaces each price list (the price_list column is its code).",
+        ),
+        DocumentFormat(
+            name="sales_contracts",
+            label=N_("Sales contracts"),
+            group="contract_number",
+            columns=(
+                Col("customer", "header", required=True),
+                Col("start_date", "header", required=True),
+                Col("end_date", "header", required=True),
+                Col("renewal_date", "header"),
+                Col("status", "header", doc="draft (default) | active | expired | terminated"),
+                Col("notes", "header"),
+                Col("item", "line", required=True),
+                Col("agreed_price", "line", required=True),
+                Col("agreed_qty", "line", doc="agreed volume, optional"),
+            ),
+            post=_contract,
+            doc="Framework agreements; contract_number is kept as the reference.",
+            duplicate=_existing(s.sales_contract),
+        ),
+        DocumentFormat(
+            name="sales_orders",
+            label=N_("Sales orders"),
+            group="order_number",
+            columns=(
+                Col("customer", "header", required=True),
+                Col("order_date", "header", required=True),
+                Col("promised_date", "header", required=True),
+                Col("exchange_rate", "header", doc="required when the customer's currency is not the base currency"),
+                Col("item", "line", required=True),
+                Col("quantity", "line", required=True),
+                Col("unit_price", "line", doc="blank: from the contract or price lists"),
+                Col("discount_pct", "line", doc="percent, 0-100"),
+                Col("line_promised_date", "line", to="promised_date", doc="blank: the order's promised date"),
+            ),
+            post=lambda session, data: sales.create_sales_order(session, data),
+            doc="Open sales orders (credit limits are checked); order_number is kept as the reference.",
+            duplicate=_existing(s.sales_order),
+        ),
+        DocumentFormat(
+            name="customer_invoices",
+            label=N_("Customer invoices"),
+            group="invoice_number",
+            columns=(
+                Col("customer", "header", required=True),
+                Col("invoice_date", "header", required=True, doc="its period must be open"),
+                Col("due_date", "header", doc="blank: invoice date + the customer's payment terms"),
+                Col("exchange_rate", "header"),
+                Col("vat_rate", "header", doc="blank: the company's default VAT rate, e.g. 0.13"),
+                Col("item", "line"),
+                Col("description", "line", doc="required when there is no item"),
+                Col("quantity", "line", required=True),
+                Col("unit_price", "line", required=True),
+                Col("discount_pct", "line"),
+            ),
+            post=lambda session, data: sales.create_invoice(session, data),
+            doc="Invoices, posted to receivables, revenue and output VAT; invoice_number is kept as the reference.",
+            duplicate=_existing(s.customer_invoice),
+        ),
+        DocumentFormat(
+            name="customer_payments",
+            label=N_("Customer payments"),
+            group="payment_number",
+            columns=(
+                Col("customer", "header", required=True),
+                Col("payment_date", "header", required=True),
+                Col("amount", "header", required=True, doc="the whole payment, in the customer's currency"),
+                Col("exchange_rate", "header"),
+                Col("invoice", "line", doc="invoice number, or the legacy number it was imported with"),
+                Col("allocated", "line", to="amount", doc="amount allocated to that invoice"),
+            ),
+            post=_payment,
+            doc="Payments; with no invoice column filled they settle the oldest-due invoices first.",
+            duplicate=_existing(s.customer_payment),
+        ),
+        DocumentFormat(
+            name="on_hand",
+            label=N_("On-hand stock"),
+            group="location",
+            columns=(
+                Col("count_date", "header", to="move_date", doc="blank: today"),
+                Col("item_code", "line", to="item", required=True),
+                Col("quantity", "line", to="counted_qty", required=True, doc="the quantity on hand after the import"),
+            ),
+            post=_on_hand,
+            doc="Sets on-hand per item and location by a stock count (differences posted against 1901).",
+        ),
+        DocumentFormat(
+            name="demand",
+            label=N_("Planning demand"),
+            group=None,
+            columns=(
+                Col("item_code", "line", to="item", required=True),
+                Col("due_date", "line", required=True),
+                Col("quantity", "line", required=True),
+                Col("demand_type", "line", required=True, doc="order | forecast"),
+                Col("customer", "line"),
+                Col("reference", "line"),
+            ),
+            post=lambda session, data: planning_data.replace_planning_demand(session, data["lines"]),
+            doc="Replaces the imported independent demand; MRP adds the open sales order lines to it.",
+        ),
+        DocumentFormat(
+            name="scheduled_receipts",
+            label=N_("Scheduled receipts"),
+            group=None,
+            columns=(
+                Col("item_code", "line", to="item", required=True),
+                Col("due_date", "line", required=True),
+                Col("quantity", "line", required=True),
+                Col("supply_type", "line", doc="purchase (default) | production"),
+                Col("reference", "line"),
+            ),
+            post=lambda session, data: planning_data.replace_scheduled_receipts(session, data["lines"]),
+            doc="Replaces the imported open supply (open purchase and production orders of another system).",
+        ),
+    )
+}
+
+# Prices and contracts before the orders that use them; invoices before the payments that settle them.
+DOCUMENT_ORDER = tuple(DOCUMENTS)
+
+
+def import_document_rows(
+    session: Session, fmt: DocumentFormat, file: str, rows: list[tuple[int, dict[str, Any]]]
+) -> tuple[int, list[tuple[int, str, str]]]:
+    """Post every document of one file; returns how many and the problems as (line, column, reason)."""
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    problems: list[tuple[int, str, str]] = []
+    for line, row in rows:
+        key = str(row.get(fmt.group) or "").strip() if fmt.group else ""
+        if fmt.group and not key:
+            problems.append((line, fmt.group, t("is required")))
+            continue
+        groups.setdefault(key, []).append((line, row))
+    headers = [c for c in fmt.columns if c.level == "header"]
+    for key, members in groups.items():
+        first_line, first = members[0]
+        data: dict[str, Any] = {}
+        for c in headers:
+            value = first.get(c.name)
+            if not is_blank(value):
+                data[c.field] = value
+            for line, row in members[1:]:
+                if str(row.get(c.name) or "").strip() != str(value or "").strip():
+                    problems.append((line, c.name, t("differs from line {line} of the same document", line=first_line)))
+        data["lines"] = [
+            {c.field: row[c.name] for c in fmt.columns if c.level == "line" and not is_blank(row.get(c.name))}
+            for _, row in members
+        ]
+        if fmt.group and fmt.group != "location" and fmt.name != "price_lists":
+            data["reference"] = key
+        elif fmt.name == "price_lists":
+            data["code"] = key
+        elif fmt.group == "location":
+            data["location"] = key
+        if fmt.duplicate is not None:
+            earlier = fmt.duplicate(session, key)
+            if earlier:
+                problems.append(
+                    (first_line, fmt.group or "", t("{key} was already imported as {number}", key=key, number=earlier))
+                )
+                continue
+        try:
+            fmt.post(session, data)
+        except ServiceError as exc:
+            for e in exc.errors:
+                match = LINE_ERROR.match(e.field)
+                if match and int(match.group(1)) <= len(members):
+                    line, _ = members[int(match.group(1)) - 1]
+                    problems.append((line, fmt.column_for(match.group(2), "line"), e.message))
+                else:
+                    problems.append(
+                        (
+                            first_line,
+                            fmt.column_for(e.field, "header")
+                            if e.field not in ("reference", "code")
+                            else (fmt.group or ""),
+                            e.message,
+                        )
+                    )
+    return len(groups), problems
+
+
+def describe() -> str:
+    """The "Documents" section of docs/import-formats.md, written from the formats themselves."""
+    out = []
+    for fmt in DOCUMENTS.values():
+        out.append(f"### `{fmt.name}.csv`: {fmt.label}\n")
+        out.append(fmt.doc + "\n")
+        if fmt.group:
+            out.append(f"Rows are grouped into documents by `{fmt.group}`; document columns repeat on every row.\n")
+        out.append("| column | level | required | notes |\n|---|---|---|---|")
+        if fmt.group:
+            out.append(f"| `{fmt.group}` | document | yes | groups the rows of one document |")
+        for c in fmt.columns:
+            level = "document" if c.level == "header" else "line"
+            notes = c.doc.replace("|", "\\|")
+            out.append(f"| `{c.name}` | {level} | {'yes' if c.required else ''} | {notes} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(describe(), end="")

@@ -1,0 +1,133 @@
+"""Helpers shared by documents with lines (journals, stock moves, sales documents): validation and rounding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, bindparam, select
+
+from erp import schema as s
+from erp.errors import FieldError, ServiceError
+from erp.fields import Field, FieldSet, Invalid, Ref, is_blank
+from erp.i18n import t
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def money(value: Any) -> Decimal:
+    """Round an amount to cents, half up, as invoices and the ledger show it."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def dec(value: Any) -> Decimal:
+    """A stored number as a Decimal (SQLite hands back floats for some expressions)."""
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def qty(value: Any) -> Decimal:
+    return dec(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def show(value: Any) -> str:
+    """A quantity or amount as people write it: 7, 2.5, 0.35 (no trailing zeros, no exponent)."""
+    text = format(dec(value).normalize(), "f")
+    return text
+
+
+def line_field(index: int, name: str) -> str:
+    """The name of a line's field in errors: ``lines[2].quantity`` (lines count from 1)."""
+    return f"lines[{index}].{name}"
+
+
+def validate_document(
+    conn: Connection,
+    header: FieldSet,
+    lines: FieldSet,
+    data: Mapping[str, Any],
+    *,
+    lines_required: bool = True,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[FieldError]]:
+    """Validate a document's header fields and each of its lines, collecting every error at once."""
+    raw = dict(data)
+    raw_lines: Sequence[Mapping[str, Any]] | None = raw.pop("lines", None)
+    values, errors = _prefetch_refs(conn, header, [raw]).validate(raw, conn)
+    parsed: list[dict[str, Any]] = []
+    if not raw_lines:
+        if lines_required:
+            errors.append(FieldError("lines", t("at least one line is required")))
+        return values, parsed, errors
+    lines = _prefetch_refs(conn, lines, raw_lines)
+    for index, raw_line in enumerate(raw_lines, start=1):
+        line_values, line_errors = lines.validate(raw_line, conn)
+        errors += [FieldError(line_field(index, e.field), e.message) for e in line_errors]
+        parsed.append(line_values)
+    return values, parsed, errors
+
+
+@dataclass(frozen=True)
+class _Resolved(Field):
+    """A reference field whose codes were looked up for all lines of a document at once."""
+
+    ids: Mapping[str, int] = dc_field(default_factory=dict)
+
+    def parse(self, value: Any, conn: Connection) -> Any:
+        text = str(value).strip()
+        if text not in self.ids:
+            raise Invalid(t("{value} does not exist", value=text))
+        return self.ids[text]
+
+
+@cache
+def _ref_query(table: Table, key: str, only_active: bool) -> Select:
+    """Built once per reference kind, so SQLAlchemy's compiled cache does the rest."""
+    column = table.c[key]
+    query = select(column, table.c.id).where(column.in_(bindparam("codes", expanding=True)))
+    if only_active and "active" in table.c:
+        query = query.where(table.c.active.is_(True))
+    return query
+
+
+def _prefetch_refs(conn: Connection, fields: FieldSet, raw_lines: Sequence[Mapping[str, Any]]) -> FieldSet:
+    """Resolve each reference column of the lines with one query instead of one per line."""
+    if not any(isinstance(f, Ref) for f in fields):
+        return fields
+    out = []
+    for f in fields:
+        if isinstance(f, Ref) and f.table is not None:
+            codes = {
+                str(r[f.name]).strip() for r in raw_lines if isinstance(r, Mapping) and not is_blank(r.get(f.name))
+            }
+            query = _ref_query(f.table, f.key, f.only_active)
+            ids = dict(conn.execute(query, {"codes": sorted(codes)}).all()) if codes else {}
+            f = _Resolved(f.name, f.label, required=f.required, default=f.default, column=f.column, doc=f.doc, ids=ids)
+        out.append(f)
+    return FieldSet(tuple(out))
+
+
+def raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ServiceError(errors)
+
+
+COMPANY_QUERY = select(s.company)
+
+
+def company_settings(conn: Connection) -> dict[str, Any]:
+    row = conn.execute(COMPANY_QUERY).mappings().one_or_none()
+    if row is None:
+        raise ServiceError(t("The company is not set up yet: run `erp init` first."))
+    return dict(row)
+
+
+def not_found(field: str, what: str, key: Any) -> ServiceError:
+    return ServiceError(FieldError(field, t("{what} {key} does not exist", what=what, key=key)), code="not_found")

@@ -1,0 +1,210 @@
+"""Running the dbt project in-process (dbtRunner) with the environment, profile and project it needs.
+
+The profile (dbt_project/profiles.yml) reads its paths from environment variables; ``dbt_environment`` is the
+one place that sets them, so `erp build`, Dagster and a person running dbt by hand agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from erp.config import PROJECT_ROOT, Settings
+from erp.errors import ServiceError
+from erp.i18n import t
+from erp.warehouse.extensions import prepare_extension_dir
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# dbt must never reach for the network: no usage statistics, no version check against the hub.
+OFFLINE_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "DO_NOT_TRACK": "1",
+}
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+def extension_dir(settings: Settings) -> Path:
+    return settings.home / "duckdb_extensions"
+
+
+def dbt_target_dir(settings: Settings) -> Path:
+    """dbt's target (manifest, compiled SQL, partial-parse state) and logs, per ERP_HOME so homes never mix."""
+    return settings.build_dir / "dbt"
+
+
+def dbt_environment(settings: Settings, build_path: Path) -> dict[str, str]:
+    """Environment variables the profile reads, for a DuckDB build into ``build_path``."""
+    sqlite_path = settings.sqlite_path
+    if sqlite_path is None:
+        raise ServiceError(
+            t(
+                "The embedded warehouse build reads a SQLite store, but ERP_DATABASE_URL names a server database; "
+                "run dbt with --target postgres instead."
+            )
+        )
+    if not sqlite_path.exists():
+        raise ServiceError(t("The store {path} does not exist: run `erp init` first.", path=sqlite_path))
+    ext_dir = prepare_extension_dir(extension_dir(settings))
+    return {
+        **OFFLINE_ENV,
+        "ERP_DBT_TARGET": "duckdb",
+        "ERP_WAREHOUSE_BUILD_PATH": str(build_path),
+        "ERP_SQLITE_PATH": str(sqlite_path),
+        "ERP_DUCKDB_EXTENSION_DIR": str(ext_dir),
+    }
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a dbt call (dbt's env_var() reads os.environ)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+@dataclass
+class NodeOutcome:
+    unique_id: str
+    resource_type: str
+    status: str
+    message: str
+    seconds: float
+
+
+@dataclass
+class DbtOutcome:
+    """What a dbt invocation did: success, every node's outcome, and an error when dbt itself failed."""
+
+    success: bool
+    nodes: list[NodeOutcome] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> list[NodeOutcome]:
+        return [n for n in self.nodes if n.status in FAILED_STATUSES]
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a run.
+
+    dbt-duckdb caches its environment (and the database instance) on a class; left open, it blocks our own
+    connection to the build file ("different configuration") and the file's lock outlives the build.
+    """
+    import gc
+
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            env.close()
+    gc.collect()
+
+
+Progress = Callable[[NodeOutcome], None]
+
+
+def run_dbt(
+    command: list[str],
+    env: Mapping[str, str],
+    settings: Settings,
+    variables: Mapping[str, Any] | None = None,
+    on_node: Progress | None = None,
+    quiet: bool = True,
+    target_dir: Path | None = None,
+) -> DbtOutcome:
+    """Run one dbt command (e.g. ``["build", "--select", "marts"]``) against the ERP's project and profile."""
+    from dbt.cli.main import dbtRunner
+
+    def callback(event: Any) -> None:
+        if on_node is None or event.info.name != "NodeFinished":
+            return
+        info, result = event.data.node_info, event.data.run_result
+        on_node(
+            NodeOutcome(
+                unique_id=info.unique_id,
+                resource_type=info.resource_type,
+                status=str(result.status),
+                message=str(result.message or ""),
+                seconds=float(result.execution_time or 0.0),
+            )
+        )
+
+    target = target_dir or dbt_target_dir(settings)
+    args = [
+        *command,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target / "target"),
+        "--log-path",
+        str(target / "logs"),
+        *(["--vars", json.dumps(dict(variables))] if variables is not None else []),
+        *(["--quiet", "--no-use-colors"] if quiet else []),
+    ]
+    with environment({**env, **OFFLINE_ENV}):
+        try:
+            result = dbtRunner(callbacks=[callback]).invoke(args)
+        finally:
+            release_duckdb()
+    nodes = []
+    for node_result in getattr(result.result, "results", None) or []:
+        node = node_result.node
+        nodes.append(
+            NodeOutcome(
+                unique_id=node.unique_id,
+                resource_type=str(node.resource_type),
+                status=str(node_result.status),
+                message=str(node_result.message or ""),
+                seconds=float(node_result.execution_time or 0.0),
+            )
+        )
+    error = str(result.exception) if result.exception is not None else None
+    return DbtOutcome(success=bool(result.success), nodes=nodes, error=error)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m erp.warehouse.dbt <dbt arguments>`: any dbt command, e.g. `docs generate`, with the ERP's profile.
+
+    It runs against a scratch copy of the published warehouse (ERP_HOME/build/manual/), never the published
+    file, so a `dbt run` by hand cannot change what the apps read; `erp build` is the way to publish.
+    """
+    import shutil
+    import sys
+
+    from erp.config import load_settings
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print(t("Usage: python -m erp.warehouse.dbt <dbt command and options>, e.g. docs generate"), file=sys.stderr)
+        return 2
+    settings = load_settings()
+    path = settings.build_dir / "manual" / settings.warehouse_path.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.warehouse_path.exists():
+        shutil.copyfile(settings.warehouse_path, path)
+    target_dir = path.parent / "dbt"
+    outcome = run_dbt(args, dbt_environment(settings, path), settings, quiet=False, target_dir=target_dir)
+    print(t("dbt target directory: {path}", path=target_dir / "target"))
+    return 0 if outcome.success else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

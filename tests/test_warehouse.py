@@ -1,0 +1,223 @@
+"""The warehouse: `erp build` on the sample company, atomic publishing, readers during a publish, mart export.
+
+dbt is slow to start, so one store and one full build serve the whole module; later tests build selections.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from erp.cli import main
+from erp.config import PROJECT_ROOT, load_settings
+from erp.db import make_engine
+from erp.errors import ServiceError
+from erp.io.tables import read_table
+from erp.io.transfer import import_dir
+from erp.services.base import SYSTEM, Session
+from erp.store import seed_reference_data, upgrade
+from erp.warehouse import read
+from erp.warehouse.dbt import dbt_environment
+from erp.warehouse.publish import build
+
+SAMPLE_DIR = PROJECT_ROOT / "seeds" / "sample"
+AS_OF = dt.date(2026, 6, 30)
+CONTRACT = ["item_code", "material_cost", "labour_cost", "overhead_cost", "total_cost"]
+COST_SQL = f"select {', '.join(CONTRACT)} from standard_cost_rollup where item_code = ?"
+
+
+def hand_costs(bolt: Decimal = Decimal("0.35")) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """(material, labour, overhead) per unit, worked out from seeds/sample/{items,bom,routings,work_centers}.csv.
+
+    Material: qty_per * (1 + scrap_pct/100) * the buy item's standard_cost. Labour / overhead: hours_per_unit
+    * the work centre's rate, plus the components' conversion cost times their quantity. Setup is ignored.
+    """
+    d = Decimal
+    motor_material = d(1) * d("1.01") * 180 + d(1) * d("1.01") * 150 + 2 * d("12.5") + 4 * d("1.05") * bolt
+    motor_labour, motor_overhead = d("0.8") * 70, d("0.8") * 45  # WC-MOTOR: 70 / 45 per hour
+    housing_material = d("1.03") * 220 + 18 + d("2.5") * d("1.08") * d("6.8")
+    housing_labour = d("1.2") * 80 + d("0.3") * 65  # WC-MACH then WC-ASSY
+    housing_overhead = d("1.2") * 90 + d("0.3") * 40
+    pump_material = motor_material + housing_material + d("1.02") * 95 + 8 * d("1.05") * bolt
+    pump_labour = motor_labour + housing_labour + d("1.5") * 65  # WC-ASSY
+    pump_overhead = motor_overhead + housing_overhead + d("1.5") * 40
+    return {
+        "SA-MOTOR-1": (motor_material, motor_labour, motor_overhead),
+        "FG-PUMP-100": (pump_material, pump_labour, pump_overhead),
+    }
+
+
+def published_cost(item_code: str) -> tuple[Decimal, ...]:
+    with read.connect() as conn:
+        row = conn.execute(COST_SQL, [item_code]).fetchone()
+    assert row is not None, item_code
+    return tuple(row[1:])
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One ERP_HOME for the module: a store loaded with the sample company."""
+    home = tmp_path_factory.mktemp("warehouse") / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ERP_HOME", str(home))
+        mp.delenv("ERP_DATABASE_URL", raising=False)
+        mp.setenv("ERP_LANG", "en")
+        engine = make_engine()
+        upgrade(engine)
+        seed_reference_data(engine, "Test Manufacturing Co.", [2025, 2026])
+        import_dir(Session(engine, SYSTEM), SAMPLE_DIR)
+        engine.dispose()
+        yield home
+
+
+@pytest.fixture(scope="module")
+def built(home: Path) -> read.Publication:
+    """The first full `erp build`, published."""
+    assert main(["build", "--as-of", AS_OF.isoformat()]) == 0
+    publication = read.last_publication()
+    assert publication is not None
+    return publication
+
+
+def sql_store(home: Path, statement: str, params: tuple = ()) -> list[tuple]:
+    """Change the operational store behind the service layer's back (foreign keys off), as a bad import might."""
+    with sqlite3.connect(home / "erp.sqlite") as conn:
+        rows = conn.execute(statement, params).fetchall()
+    conn.close()
+    return rows
+
+
+def test_standard_costs_match_the_hand_rollup(built: read.Publication) -> None:
+    for item_code, (material, labour, overhead) in hand_costs().items():
+        assert published_cost(item_code) == (material, labour, overhead, material + labour + overhead), item_code
+    assert published_cost("FG-PUMP-100")[3] == Decimal("1207.57")
+    assert published_cost("RM-STEEL") == (Decimal("6.8"), 0, 0, Decimal("6.8"))  # a buy item is its standard cost
+
+
+def test_publication_records_as_of_and_row_counts(built: read.Publication) -> None:
+    assert built.as_of == AS_OF and built.selection == "*"
+    assert built.row_counts["standard_cost_rollup"] == 12 and built.row_counts["dim_items"] == 12
+    assert {"dim_customers", "dim_suppliers", "dim_accounts", "dim_cost_centers", "dim_employees"} <= set(
+        built.row_counts
+    )
+    dates = read.query(
+        "select iso_week, iso_day_of_week, week_start_date, fiscal_period_code, is_as_of_date from dim_dates "
+        "where date_day = ?",
+        [AS_OF],
+    )
+    assert dates.to_dict("records") == [
+        {
+            "iso_week": 27,
+            "iso_day_of_week": 2,
+            "week_start_date": pd.Timestamp("2026-06-29"),
+            "fiscal_period_code": "2026-06",
+            "is_as_of_date": True,
+        }
+    ]
+    employed = read.query(
+        "select employee_code, is_employed_as_of, as_of_date from dim_employees where employee_code = 'E-001'"
+    )
+    assert employed.to_dict("records") == [
+        {"employee_code": "E-001", "is_employed_as_of": True, "as_of_date": pd.Timestamp(AS_OF)}
+    ]
+    assert not (load_settings().build_dir / "next" / "warehouse.duckdb").exists()
+
+
+def test_a_failing_test_blocks_publish_and_keeps_the_old_warehouse(
+    home: Path, built: read.Publication, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = read.last_publication()
+    (old_cost_center,) = sql_store(home, "select cost_center_id from employee where employee_code = 'E-004'")[0]
+    sql_store(home, "update employee set cost_center_id = 9999 where employee_code = 'E-004'")
+    try:
+        assert main(["build", "--as-of", AS_OF.isoformat(), "--select", "stg_ops__employee"]) == 1
+    finally:
+        sql_store(home, "update employee set cost_center_id = ? where employee_code = 'E-004'", (old_cost_center,))
+    err = capsys.readouterr().err
+    assert "relationships_stg_ops__employee_cost_center_id" in err and "not changed" in err
+    assert read.last_publication() == before
+    assert published_cost("FG-PUMP-100")[3] == Decimal("1207.57")
+    assert not (home / "build" / "next" / "warehouse.duckdb").exists()
+
+
+def test_readers_during_a_publish_keep_old_data_and_new_readers_see_new(home: Path, built: read.Publication) -> None:
+    path = load_settings().warehouse_path
+    # A reader in another process holding the published file open read-only, the way a dashboard would.
+    script = (
+        "import sys, duckdb\n"
+        f"conn = duckdb.connect({str(path)!r}, read_only=True)\n"
+        f"query = {COST_SQL!r}\n"
+        "for _ in range(2):\n"
+        "    print(conn.execute(query, ['FG-PUMP-100']).fetchone()[4], flush=True)\n"
+        "    sys.stdin.readline()\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert other.stdout is not None and other.stdin is not None
+    sql_store(home, "update item set standard_cost = 0.45 where item_code = 'RM-BOLT-M8'")
+    try:
+        assert other.stdout.readline().strip() == "1207.5700"
+        with read.connect() as old:
+            result = build(as_of=AS_OF, select=["stg_ops__item", "standard_cost_rollup"], out=lambda _line: None)
+            assert old.execute(COST_SQL, ["FG-PUMP-100"]).fetchone()[4] == Decimal("1207.57")
+        other.stdin.write("\n")
+        other.stdin.flush()
+        assert other.stdout.readline().strip() == "1207.5700"  # still its old file
+    finally:
+        sql_store(home, "update item set standard_cost = 0.35 where item_code = 'RM-BOLT-M8'")
+        other.communicate("\n", timeout=30)
+    assert other.returncode == 0
+    assert result.publication.publication_id == built.publication_id + 1
+    assert result.publication.selection == "stg_ops__item standard_cost_rollup"
+    material, labour, overhead = hand_costs(bolt=Decimal("0.45"))["FG-PUMP-100"]
+    assert published_cost("FG-PUMP-100") == (material, labour, overhead, material + labour + overhead)
+    assert read.last_publication() == result.publication
+    # models outside the selection were carried over from the previous publication
+    assert result.publication.row_counts["dim_customers"] == 3
+
+
+def test_export_a_mart_to_csv_and_excel(built: read.Publication, tmp_path: Path) -> None:
+    out = tmp_path / "cost.csv"
+    assert main(["export", "standard_cost_rollup", "--out", str(out), "--encoding", "gb18030"]) == 0
+    with out.open(encoding="gb18030", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:1] == ["item_code"] and set(CONTRACT) <= set(rows[0])
+    assert len(rows) == 12
+    pump = next(r for r in rows if r["item_code"] == "FG-PUMP-100")
+    assert Decimal(pump["total_cost"]) == published_cost("FG-PUMP-100")[3]
+
+    xlsx = tmp_path / "cost.xlsx"
+    assert main(["export", "standard_cost_rollup", "--out", str(xlsx)]) == 0
+    table = read_table(xlsx)
+    assert set(CONTRACT) <= set(table.header) and len(table.rows) == 12
+
+
+def test_export_of_an_unknown_name_lists_entities_and_marts(
+    built: read.Publication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "no_such_mart", "--out", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "no_such_mart" in err and "standard_cost_rollup" in err and "items" in err
+
+
+def test_reading_before_any_publish_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERP_HOME", str(tmp_path / "empty"))
+    assert read.last_publication() is None
+    with pytest.raises(read.NotPublished, match="erp build"):
+        read.query("select 1")
+
+
+def test_a_server_store_is_refused_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERP_HOME", str(tmp_path))
+    monkeypatch.setenv("ERP_DATABASE_URL", "postgresql://erp@localhost/erp")
+    settings = load_settings()
+    with pytest.raises(ServiceError, match="postgres"):
+        dbt_environment(settings, settings.build_dir / "x.duckdb")
