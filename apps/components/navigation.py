@@ -39,6 +39,9 @@ class PageSpec:
 
 OVERVIEW = N_("Overview")
 MASTER_DATA = N_("Master data")
+SALES = N_("Sales")
+INVENTORY = N_("Inventory")
+FINANCE = N_("Finance")
 ADMINISTRATION = N_("Administration")
 
 PAGES: tuple[PageSpec, ...] = (
@@ -65,6 +68,37 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "workspaces/locations.py", N_("Locations and units"), ":material/warehouse:", MASTER_DATA, ("company.manage",)
+    ),
+    PageSpec("workspaces/price_lists.py", N_("Price lists"), ":material/sell:", SALES, ("sales.prices",)),
+    PageSpec("workspaces/quotations.py", N_("Quotations"), ":material/request_quote:", SALES, ("sales.orders",)),
+    PageSpec("workspaces/sales_orders.py", N_("Sales orders"), ":material/shopping_cart:", SALES, ("sales.orders",)),
+    PageSpec("workspaces/shipments.py", N_("Shipments"), ":material/local_shipping:", SALES, ("sales.ship",)),
+    PageSpec(
+        "workspaces/customer_invoices.py", N_("Customer invoices"), ":material/receipt_long:", SALES, ("sales.invoice",)
+    ),
+    PageSpec(
+        "workspaces/customer_payments.py", N_("Customer payments"), ":material/payments:", SALES, ("sales.payments",)
+    ),
+    PageSpec("workspaces/sales_contracts.py", N_("Sales contracts"), ":material/handshake:", SALES, ("sales.orders",)),
+    PageSpec("workspaces/stock.py", N_("Stock"), ":material/inventory:", INVENTORY, ("inventory.move",)),
+    PageSpec("workspaces/journals.py", N_("Journals"), ":material/menu_book:", FINANCE, ("ledger.journal",)),
+    PageSpec(
+        "workspaces/recurring_journals.py",
+        N_("Recurring journals"),
+        ":material/event_repeat:",
+        FINANCE,
+        ("ledger.journal",),
+    ),
+    PageSpec(
+        "workspaces/periods.py", N_("Accounting periods"), ":material/event_available:", FINANCE, ("ledger.periods",)
+    ),
+    PageSpec("workspaces/posting_rules.py", N_("Posting rules"), ":material/rule:", FINANCE, ("ledger.rules",)),
+    PageSpec(
+        "workspaces/trial_balance.py",
+        N_("Trial balance"),
+        ":material/balance:",
+        FINANCE,
+        ("ledger.journal", "ledger.periods", "ledger.rules"),
     ),
     PageSpec("workspaces/users.py", N_("Users and roles"), ":material/group:", ADMINISTRATION, ("users.manage",)),
     PageSpec("workspaces/audit.py", N_("Audit log"), ":material/history:", ADMINISTRATION, ("audit.read",)),

@@ -76,9 +76,7 @@ def create(tx: Tx, entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
         errors = entity.check(tx, values, None)
     if errors:
         raise ServiceError(errors)
-    new_id = tx.conn.execute(insert(entity.table).values(**values)).inserted_primary_key[0]
-    row = fetch_one(tx.conn, entity.table, id=new_id)
-    assert row is not None
+    row = dict(tx.conn.execute(insert(entity.table).values(**values).returning(*entity.table.c)).mappings().one())
     tx.audit(entity.table.name, entity.key_text(data), None, row)
     return row
 
