@@ -681,3 +681,408 @@ payment_allocation = Table(
     Column("amount", Money, nullable=False),
     CheckConstraint("amount > 0", name="amount"),
 )
+
+# --- procurement --------------------------------------------------------------------------------
+
+# Who may approve purchase orders up to which amount (net, base currency): per role, or per user (a user's
+# own limit wins over its roles'). Without a limit nobody approves: the data decides, not the code.
+approval_limit = Table(
+    "approval_limit",
+    metadata,
+    _id(),
+    Column("role_id", Integer, ForeignKey("role.id"), unique=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), unique=True),
+    Column("max_amount", Money, nullable=False),
+    CheckConstraint("(role_id IS NULL) <> (user_id IS NULL)", name="one_subject"),
+    CheckConstraint("max_amount >= 0", name="amount"),
+)
+
+purchase_requisition = Table(
+    "purchase_requisition",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("request_date", Date, nullable=False),
+    Column("needed_date", Date, nullable=False),
+    Column("cost_center_id", Integer, ForeignKey("cost_center.id")),
+    Column("requested_by", String(80), nullable=False),
+    Column("status", String(20), nullable=False, default="open"),
+    Column("reference", String(60), index=True),
+    Column("notes", String(1000)),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('open', 'partially_ordered', 'ordered', 'cancelled')", name="status"),
+)
+
+purchase_requisition_line = Table(
+    "purchase_requisition_line",
+    metadata,
+    _id(),
+    Column("requisition_id", Integer, ForeignKey("purchase_requisition.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("quantity", Qty, nullable=False),
+    Column("needed_date", Date, nullable=False),
+    Column("supplier_id", Integer, ForeignKey("supplier.id")),
+    Column("ordered_qty", Qty, nullable=False, default=0),
+    UniqueConstraint("requisition_id", "line_no"),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("ordered_qty >= 0", name="ordered"),
+)
+
+purchase_contract = Table(
+    "purchase_contract",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False, index=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(12), nullable=False, default="draft"),
+    Column("reference", String(60), index=True),
+    Column("notes", String(1000)),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('draft', 'active', 'expired', 'terminated')", name="status"),
+    CheckConstraint("end_date >= start_date", name="dates"),
+)
+
+purchase_contract_line = Table(
+    "purchase_contract_line",
+    metadata,
+    _id(),
+    Column("contract_id", Integer, ForeignKey("purchase_contract.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("agreed_price", Money, nullable=False),
+    Column("committed_qty", Qty),
+    UniqueConstraint("contract_id", "item_id"),
+    CheckConstraint("agreed_price >= 0", name="price"),
+)
+
+# The creator of an order can never approve it: checked by the service and guarded here as well.
+purchase_order = Table(
+    "purchase_order",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False, index=True),
+    Column("order_date", Date, nullable=False),
+    Column("expected_date", Date, nullable=False),
+    Column("requisition_id", Integer, ForeignKey("purchase_requisition.id")),
+    Column("cost_center_id", Integer, ForeignKey("cost_center.id")),
+    Column("currency", String(3), nullable=False),
+    Column("exchange_rate", Rate, nullable=False, default=1),
+    Column("vat_rate", Rate, nullable=False),
+    Column("status", String(20), nullable=False, default="draft"),
+    Column("net_amount", Money, nullable=False, default=0),
+    Column("tax_amount", Money, nullable=False, default=0),
+    Column("gross_amount", Money, nullable=False, default=0),
+    Column("receipt_tolerance_pct", Rate, nullable=False, default=0),
+    Column("price_tolerance_pct", Rate, nullable=False, default=0),
+    Column("created_by", String(80), nullable=False),
+    Column("approved_by", String(80)),
+    Column("approved_at", DateTime),
+    Column("reference", String(60), index=True),
+    Column("notes", String(1000)),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint(
+        "status IN ('draft', 'approved', 'partially_received', 'received', 'closed', 'cancelled')", name="status"
+    ),
+    CheckConstraint("approved_by IS NULL OR approved_by <> created_by", name="segregation"),
+    CheckConstraint("exchange_rate > 0", name="rate"),
+    CheckConstraint("receipt_tolerance_pct >= 0 AND price_tolerance_pct >= 0", name="tolerances"),
+)
+Index("ix_purchase_order_status", purchase_order.c.status)
+
+purchase_order_line = Table(
+    "purchase_order_line",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("purchase_order.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False, index=True),
+    Column("quantity", Qty, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("net_amount", Money, nullable=False),
+    Column("expected_date", Date, nullable=False),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=False),  # what receiving it debits
+    Column("contract_id", Integer, ForeignKey("purchase_contract.id"), index=True),  # the contract that priced it
+    Column("requisition_line_id", Integer, ForeignKey("purchase_requisition_line.id")),
+    Column("received_qty", Qty, nullable=False, default=0),
+    Column("invoiced_qty", Qty, nullable=False, default=0),
+    UniqueConstraint("order_id", "line_no"),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("unit_price >= 0", name="price"),
+    CheckConstraint("received_qty >= 0", name="received"),
+    CheckConstraint("invoiced_qty >= 0 AND invoiced_qty <= received_qty", name="invoiced"),
+)
+
+goods_receipt = Table(
+    "goods_receipt",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("order_id", Integer, ForeignKey("purchase_order.id"), nullable=False, index=True),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False),
+    Column("receipt_date", Date, nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+goods_receipt_line = Table(
+    "goods_receipt_line",
+    metadata,
+    _id(),
+    Column("receipt_id", Integer, ForeignKey("goods_receipt.id"), nullable=False, index=True),
+    Column("order_line_id", Integer, ForeignKey("purchase_order_line.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("quantity", Qty, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("unit_cost", Money, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity"),
+)
+
+# A held invoice (price beyond tolerance) is recorded but not posted and cannot be paid until released.
+supplier_invoice = Table(
+    "supplier_invoice",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False),
+    Column("order_id", Integer, ForeignKey("purchase_order.id"), index=True),
+    Column("supplier_ref", String(60), nullable=False),
+    Column("invoice_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("exchange_rate", Rate, nullable=False, default=1),
+    Column("net_amount", Money, nullable=False),
+    Column("tax_amount", Money, nullable=False),
+    Column("gross_amount", Money, nullable=False),
+    Column("price_variance", Money, nullable=False, default=0),
+    Column("paid_amount", Money, nullable=False, default=0),
+    Column("status", String(20), nullable=False, default="open"),
+    Column("hold_reason", String(1000)),
+    Column("released_by", String(80)),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("supplier_id", "supplier_ref"),
+    CheckConstraint("status IN ('held', 'open', 'partially_paid', 'paid', 'cancelled')", name="status"),
+    CheckConstraint("paid_amount >= 0 AND paid_amount <= gross_amount", name="paid"),
+    CheckConstraint("exchange_rate > 0", name="rate"),
+)
+Index("ix_supplier_invoice_supplier_status", supplier_invoice.c.supplier_id, supplier_invoice.c.status)
+
+supplier_invoice_line = Table(
+    "supplier_invoice_line",
+    metadata,
+    _id(),
+    Column("invoice_id", Integer, ForeignKey("supplier_invoice.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("order_line_id", Integer, ForeignKey("purchase_order_line.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("quantity", Qty, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("order_price", Money, nullable=False),
+    Column("net_amount", Money, nullable=False),
+    Column("vat_rate", Rate, nullable=False),
+    Column("tax_amount", Money, nullable=False),
+    UniqueConstraint("invoice_id", "line_no"),
+    CheckConstraint("quantity > 0", name="quantity"),
+)
+
+supplier_payment = Table(
+    "supplier_payment",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False, index=True),
+    Column("payment_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("exchange_rate", Rate, nullable=False, default=1),
+    Column("amount", Money, nullable=False),
+    Column("allocated_amount", Money, nullable=False, default=0),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("amount > 0", name="amount"),
+    CheckConstraint("allocated_amount >= 0 AND allocated_amount <= amount", name="allocated"),
+    CheckConstraint("exchange_rate > 0", name="rate"),
+)
+
+supplier_payment_allocation = Table(
+    "supplier_payment_allocation",
+    metadata,
+    _id(),
+    Column("payment_id", Integer, ForeignKey("supplier_payment.id"), nullable=False, index=True),
+    Column("invoice_id", Integer, ForeignKey("supplier_invoice.id"), nullable=False, index=True),
+    Column("amount", Money, nullable=False),
+    CheckConstraint("amount > 0", name="amount"),
+)
+
+supplier_evaluation = Table(
+    "supplier_evaluation",
+    metadata,
+    _id(),
+    Column("supplier_id", Integer, ForeignKey("supplier.id"), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM or YYYY-Qn
+    Column("quality_score", Numeric(5, 2, asdecimal=True), nullable=False),
+    Column("delivery_score", Numeric(5, 2, asdecimal=True), nullable=False),
+    Column("price_score", Numeric(5, 2, asdecimal=True), nullable=False),
+    Column("overall_score", Numeric(5, 2, asdecimal=True), nullable=False),
+    Column("evaluator", String(80), nullable=False),
+    Column("recorded_by", String(80), nullable=False),
+    Column("notes", String(1000)),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("supplier_id", "period"),
+    CheckConstraint(
+        "quality_score BETWEEN 0 AND 100 AND delivery_score BETWEEN 0 AND 100 AND price_score BETWEEN 0 AND 100",
+        name="scores",
+    ),
+)
+
+# --- production ---------------------------------------------------------------------------------
+
+production_order = Table(
+    "production_order",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False, index=True),
+    Column("quantity", Qty, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),  # finished goods go here
+    Column("issue_location_id", Integer, ForeignKey("location.id"), nullable=False),  # materials come from here
+    Column("issue_method", String(10), nullable=False, default="manual"),
+    Column("status", String(12), nullable=False, default="planned"),
+    Column("completed_qty", Qty, nullable=False, default=0),
+    Column("material_variance", Money),
+    Column("labour_rate_variance", Money),
+    Column("labour_efficiency_variance", Money),
+    Column("overhead_variance", Money),
+    Column("cost_difference", Money),
+    Column("close_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("reference", String(60), index=True),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("released_at", DateTime),
+    Column("closed_at", DateTime),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("due_date >= start_date", name="dates"),
+    CheckConstraint("issue_method IN ('manual', 'backflush')", name="issue_method"),
+    CheckConstraint("status IN ('planned', 'released', 'completed', 'closed', 'cancelled')", name="status"),
+    CheckConstraint("completed_qty >= 0 AND completed_qty <= quantity", name="completed"),
+)
+
+# The bill of materials and the routing as they were when the order was released, with the standard costs
+# and rates of that moment: later changes to the masters do not change an order under way.
+production_order_material = Table(
+    "production_order_material",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("production_order.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("qty_per", Qty, nullable=False),
+    Column("scrap_pct", Rate, nullable=False, default=0),
+    Column("planned_qty", Qty, nullable=False),
+    Column("issued_qty", Qty, nullable=False, default=0),
+    Column("unit_cost", Money, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+)
+
+production_order_operation = Table(
+    "production_order_operation",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("production_order.id"), nullable=False, index=True),
+    Column("step_no", Integer, nullable=False),
+    Column("work_center_id", Integer, ForeignKey("work_center.id"), nullable=False),
+    Column("hours_per_unit", Qty, nullable=False),
+    Column("setup_hours", Qty, nullable=False, default=0),
+    Column("planned_hours", Qty, nullable=False),
+    Column("labour_rate", Money, nullable=False),
+    Column("overhead_rate", Money, nullable=False),
+    Column("labour_hours", Qty, nullable=False, default=0),
+    Column("machine_hours", Qty, nullable=False, default=0),
+    Column("labour_cost", Money, nullable=False, default=0),
+    UniqueConstraint("order_id", "step_no"),
+)
+
+production_time = Table(
+    "production_time",
+    metadata,
+    _id(),
+    Column("order_id", Integer, ForeignKey("production_order.id"), nullable=False, index=True),
+    Column("operation_id", Integer, ForeignKey("production_order_operation.id"), nullable=False),
+    Column("report_date", Date, nullable=False),
+    Column("employee_id", Integer, ForeignKey("employee.id")),
+    Column("labour_hours", Qty, nullable=False, default=0),
+    Column("machine_hours", Qty, nullable=False, default=0),
+    Column("labour_rate", Money, nullable=False),
+    Column("labour_cost", Money, nullable=False),
+    Column("overhead_cost", Money, nullable=False),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("labour_hours >= 0 AND machine_hours >= 0 AND labour_hours + machine_hours > 0", name="hours"),
+)
+
+# --- budgets ------------------------------------------------------------------------------------
+
+budget_version = Table(
+    "budget_version",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("status", String(12), nullable=False, default="draft"),
+    Column("copied_from_id", Integer, ForeignKey("budget_version.id")),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("approved_by", String(80)),
+    Column("approved_at", DateTime),
+    CheckConstraint("status IN ('draft', 'approved', 'superseded')", name="status"),
+)
+
+budget_line = Table(
+    "budget_line",
+    metadata,
+    _id(),
+    Column("version_id", Integer, ForeignKey("budget_version.id"), nullable=False),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=False),
+    Column("cost_center_id", Integer, ForeignKey("cost_center.id"), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("amount", Money, nullable=False),
+    UniqueConstraint("version_id", "account_id", "cost_center_id", "period"),
+)
+
+# --- alerts ---------------------------------------------------------------------------------------------------
+
+# New or escalated alerts found in the published warehouse's *alerts marts, queued by the pipeline's delivery
+# asset for the apps to show and for e-mail. Not audited: the pipeline writes it, and an audit row would look like
+# a change of the store and start another warehouse run.
+alert_outbox = Table(
+    "alert_outbox",
+    metadata,
+    _id(),
+    Column("source", String(120), nullable=False),  # the mart the alert came from
+    Column("alert_key", String(200), nullable=False),
+    Column("severity", String(12), nullable=False),
+    Column("reason", String(12), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("first_seen", Date),
+    Column("queued_at", DateTime, nullable=False),
+    Column("run_id", String(64), nullable=False),
+    Column("publication_id", Integer),
+    Column("email_status", String(12), nullable=False, default="pending"),
+    Column("emailed_at", DateTime),
+    Column("email_error", Text),
+    Index("ix_alert_outbox_source_key", "source", "alert_key"),
+    CheckConstraint("severity IN ('low', 'medium', 'high')", name="severity"),
+    CheckConstraint("reason IN ('new', 'escalated')", name="reason"),
+    CheckConstraint("email_status IN ('pending', 'sent', 'failed', 'skipped')", name="email_status"),
+)

@@ -20,8 +20,9 @@ from erp import schema as s
 from erp.errors import FieldError, ServiceError
 from erp.fields import N_, is_blank
 from erp.i18n import t
-from erp.services import inventory, ledger, planning_data, sales
+from erp.services import budgets, inventory, ledger, planning_data, procurement, production, sales
 from erp.services.base import Session
+from erp.services.documents import line_field, raise_if
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class DocumentFormat:
     post: Post
     doc: str
     duplicate: Callable[[Session, str], str | None] | None = None  # an earlier import of this legacy number
+    key_field: str = "reference"  # the service field the document-number column fills
 
     @property
     def header_names(self) -> list[str]:
@@ -109,6 +111,82 @@ def _on_hand(session: Session, data: dict[str, Any]) -> Any:
     return inventory.count_stock(session, data)
 
 
+def _by_number_or_reference(session: Session, table: Any, key: str) -> str:
+    """A document's number, given its number here or the legacy number it was imported with."""
+    key = str(key or "").strip()
+    with session.read() as conn:
+        if not key or conn.execute(select(table.c.id).where(table.c.number == key)).scalar() is not None:
+            return key
+        return conn.execute(select(table.c.number).where(table.c.reference == key)).scalar() or key
+
+
+def _with_status(
+    create: Callable[[Session, dict[str, Any]], Any], set_status: Callable[[Session, str, str], Any]
+) -> Post:
+    """Create a contract, then move it to the status the file gives (draft, active, expired or terminated)."""
+
+    def post(session: Session, data: dict[str, Any]) -> Any:
+        status = data.pop("status", None) or "draft"
+        if status not in ("draft", "active", "expired", "terminated"):
+            raise ServiceError(
+                FieldError("status", t("must be one of: {choices}", choices="draft, active, expired, terminated"))
+            )
+        contract = create(session, data)
+        if status != "draft":
+            if status != "terminated":
+                set_status(session, contract["number"], "active")
+            if status != "active":
+                set_status(session, contract["number"], status)
+        return contract
+
+    return post
+
+
+def _without_blank_lines(data: dict[str, Any]) -> dict[str, Any]:
+    """Rows with every line column blank stand for "the whole open quantity" (no lines)."""
+    data["lines"] = [ln for ln in data.get("lines", []) if not all(is_blank(v) for v in ln.values())]
+    return data
+
+
+def _goods_receipt(session: Session, data: dict[str, Any]) -> Any:
+    data["order"] = _by_number_or_reference(session, s.purchase_order, data.get("order"))
+    _without_blank_lines(data)
+    return procurement.receive_goods(session, data)
+
+
+def _supplier_invoice(session: Session, data: dict[str, Any]) -> Any:
+    data["order"] = _by_number_or_reference(session, s.purchase_order, data.get("order"))
+    return procurement.register_supplier_invoice(session, _without_blank_lines(data))
+
+
+def _supplier_payment(session: Session, data: dict[str, Any]) -> Any:
+    for line in data.get("lines", []):
+        line["invoice"] = _by_number_or_reference(session, s.supplier_invoice, line.get("invoice"))
+    return procurement.pay_supplier(session, _without_blank_lines(data))
+
+
+def _evaluations(session: Session, data: dict[str, Any]) -> Any:
+    errors: list[FieldError] = []
+    for n, line in enumerate(data["lines"], start=1):
+        try:
+            procurement.record_supplier_evaluation(session, line)
+        except ServiceError as exc:
+            errors += [FieldError(line_field(n, e.field), e.message) for e in exc.errors]
+    raise_if(errors)
+    return len(data["lines"])
+
+
+def _production_order(session: Session, data: dict[str, Any]) -> Any:
+    data.pop("lines", None)
+    status = data.pop("status", None) or "planned"
+    if status not in ("planned", "released"):
+        raise ServiceError(FieldError("status", t("must be one of: {choices}", choices="planned, released")))
+    order = production.create_production_order(session, data)
+    if status == "released":
+        production.release_production_order(session, order["number"])
+    return order
+
+
 DOCUMENTS: dict[str, DocumentFormat] = {
     f.name: f
     for f in (
@@ -146,6 +224,7 @@ DOCUMENTS: dict[str, DocumentFormat] = {
             ),
             post=lambda session, data: sales.save_price_list(session, data),
             doc="Creates or replaces each price list (the price_list column is its code).",
+            key_field="code",
         ),
         DocumentFormat(
             name="sales_contracts",
@@ -232,6 +311,7 @@ DOCUMENTS: dict[str, DocumentFormat] = {
             ),
             post=_on_hand,
             doc="Sets on-hand per item and location by a stock count (differences posted against 1901).",
+            key_field="location",
         ),
         DocumentFormat(
             name="demand",
@@ -261,6 +341,184 @@ DOCUMENTS: dict[str, DocumentFormat] = {
             ),
             post=lambda session, data: planning_data.replace_scheduled_receipts(session, data["lines"]),
             doc="Replaces the imported open supply (open purchase and production orders of another system).",
+        ),
+        DocumentFormat(
+            name="approval_limits",
+            label=N_("Purchase approval limits"),
+            group=None,
+            columns=(
+                Col("role", "line", doc="role code; give a role or a user on each row"),
+                Col("user", "line", doc="username; a user's own limit wins over its roles' limits"),
+                Col("max_amount", "line", required=True, doc="net order value in the base currency"),
+            ),
+            post=lambda session, data: procurement.save_approval_limits(session, data["lines"]),
+            doc="Who may approve purchase orders up to which amount; rows replace the limits they name.",
+        ),
+        DocumentFormat(
+            name="purchase_contracts",
+            label=N_("Purchase contracts"),
+            group="contract_number",
+            columns=(
+                Col("supplier", "header", required=True),
+                Col("start_date", "header", required=True),
+                Col("end_date", "header", required=True),
+                Col("status", "header", doc="draft (default) | active | expired | terminated"),
+                Col("notes", "header"),
+                Col("item", "line", required=True),
+                Col("agreed_price", "line", required=True, doc="in the supplier's currency"),
+                Col("committed_qty", "line", doc="committed volume, optional"),
+            ),
+            post=_with_status(procurement.create_purchase_contract, procurement.set_purchase_contract_status),
+            doc="Agreed prices and committed volumes; active contracts price purchase orders.",
+            duplicate=_existing(s.purchase_contract),
+        ),
+        DocumentFormat(
+            name="purchase_requisitions",
+            label=N_("Purchase requisitions"),
+            group="requisition_number",
+            columns=(
+                Col("request_date", "header", required=True),
+                Col("needed_date", "header", required=True),
+                Col("cost_center", "header"),
+                Col("notes", "header"),
+                Col("item", "line", required=True, doc="a buy item"),
+                Col("quantity", "line", required=True),
+                Col("line_needed_date", "line", to="needed_date", doc="blank: the requisition's"),
+                Col("supplier", "line", doc="suggested supplier"),
+            ),
+            post=lambda session, data: procurement.create_requisition(session, data),
+            doc="Open requests to purchasing; requisition_number is kept as the reference.",
+            duplicate=_existing(s.purchase_requisition),
+        ),
+        DocumentFormat(
+            name="purchase_orders",
+            label=N_("Purchase orders"),
+            group="order_number",
+            columns=(
+                Col("supplier", "header", required=True),
+                Col("order_date", "header", required=True),
+                Col("expected_date", "header", required=True),
+                Col("cost_center", "header", doc="whose budget the order commits"),
+                Col("exchange_rate", "header", doc="required when the supplier's currency is not the base currency"),
+                Col("vat_rate", "header", doc="blank: the company's default VAT rate"),
+                Col("receipt_tolerance_pct", "header", doc="over-receipt allowed, percent (default 0)"),
+                Col("price_tolerance_pct", "header", doc="invoice price difference allowed, percent (default 0)"),
+                Col("item", "line", required=True, doc="a buy item"),
+                Col("quantity", "line", required=True),
+                Col("unit_price", "line", doc="blank: from the supplier's active purchase contract"),
+                Col("line_expected_date", "line", to="expected_date", doc="blank: the order's expected date"),
+            ),
+            post=lambda session, data: procurement.create_purchase_order(session, data),
+            doc="Open purchase orders, imported as drafts: someone other than the importer approves them in the "
+            "ERP before goods can be received. order_number is kept as the reference.",
+            duplicate=_existing(s.purchase_order),
+        ),
+        DocumentFormat(
+            name="goods_receipts",
+            label=N_("Goods receipts"),
+            group="receipt_number",
+            columns=(
+                Col(
+                    "order",
+                    "header",
+                    required=True,
+                    doc="purchase order number, or the legacy number it was imported with",
+                ),
+                Col("receipt_date", "header", required=True, doc="its period must be open"),
+                Col("location", "header", required=True),
+                Col("line_no", "line", doc="order line; leave the line columns blank to receive all that is open"),
+                Col("quantity", "line"),
+            ),
+            post=_goods_receipt,
+            doc="Receipts against approved purchase orders, posted to inventory and GR/IR.",
+            duplicate=_existing(s.goods_receipt),
+        ),
+        DocumentFormat(
+            name="supplier_invoices",
+            label=N_("Supplier invoices"),
+            group="invoice_number",
+            columns=(
+                Col("supplier", "header", required=True),
+                Col("order", "header", required=True, doc="purchase order number or its legacy number"),
+                Col("supplier_ref", "header", required=True, doc="the supplier's own invoice number"),
+                Col("invoice_date", "header", required=True),
+                Col("due_date", "header", doc="blank: invoice date + the supplier's payment terms"),
+                Col("exchange_rate", "header"),
+                Col("vat_rate", "header", doc="blank: the order's VAT rate"),
+                Col("line_no", "line", doc="order line; blank line columns invoice all received and not invoiced"),
+                Col("quantity", "line"),
+                Col("unit_price", "line", doc="blank: the order price"),
+            ),
+            post=_supplier_invoice,
+            doc="Invoices matched three ways; over-invoicing is refused, a price beyond tolerance is held.",
+            duplicate=_existing(s.supplier_invoice),
+        ),
+        DocumentFormat(
+            name="supplier_payments",
+            label=N_("Supplier payments"),
+            group="payment_number",
+            columns=(
+                Col("supplier", "header", required=True),
+                Col("payment_date", "header", required=True),
+                Col("amount", "header", required=True, doc="the whole payment, in the supplier's currency"),
+                Col("exchange_rate", "header"),
+                Col("invoice", "line", doc="supplier invoice number, or the legacy number it was imported with"),
+                Col("allocated", "line", to="amount", doc="amount allocated to that invoice"),
+            ),
+            post=_supplier_payment,
+            doc="Payments; with no invoice column filled they settle the oldest-due invoices, the rest is prepaid.",
+            duplicate=_existing(s.supplier_payment),
+        ),
+        DocumentFormat(
+            name="supplier_evaluations",
+            label=N_("Supplier evaluations"),
+            group=None,
+            columns=(
+                Col("supplier", "line", required=True),
+                Col("period", "line", required=True, doc="YYYY-MM or YYYY-Qn"),
+                Col("quality_score", "line", required=True, doc="0-100"),
+                Col("delivery_score", "line", required=True, doc="0-100"),
+                Col("price_score", "line", required=True, doc="0-100"),
+                Col("evaluator", "line", doc="who evaluated; blank: the importing user"),
+                Col("notes", "line"),
+            ),
+            post=_evaluations,
+            doc="Scores per supplier and period; the overall score is their mean.",
+        ),
+        DocumentFormat(
+            name="production_orders",
+            label=N_("Production orders"),
+            group="order_number",
+            columns=(
+                Col("item", "header", required=True, doc="a make item with a bill of materials"),
+                Col("quantity", "header", required=True),
+                Col("start_date", "header", required=True),
+                Col("due_date", "header", required=True),
+                Col("location", "header", required=True, doc="where finished goods go"),
+                Col("issue_location", "header", required=True, doc="where materials come from"),
+                Col("issue_method", "header", doc="manual (default) | backflush"),
+                Col("status", "header", doc="planned (default) | released (BOM and routing copied now)"),
+            ),
+            post=_production_order,
+            doc="Open production orders, one row each; order_number is kept as the reference.",
+            duplicate=_existing(s.production_order),
+        ),
+        DocumentFormat(
+            name="budgets",
+            label=N_("Budgets"),
+            group="version",
+            columns=(
+                Col("name", "header", required=True),
+                Col("fiscal_year", "header", required=True),
+                Col("account", "line", required=True, doc="a postable account"),
+                Col("cost_center", "line", required=True),
+                Col("period", "line", required=True, doc="month, YYYY-MM, within the fiscal year"),
+                Col("amount", "line", required=True),
+            ),
+            post=lambda session, data: budgets.save_budget(session, data),
+            doc="Creates or replaces each draft budget version (the version column is its code); approve it in "
+            "the ERP.",
+            key_field="code",
         ),
     )
 }
@@ -296,12 +554,8 @@ def import_document_rows(
             {c.field: row[c.name] for c in fmt.columns if c.level == "line" and not is_blank(row.get(c.name))}
             for _, row in members
         ]
-        if fmt.group and fmt.group != "location" and fmt.name != "price_lists":
-            data["reference"] = key
-        elif fmt.name == "price_lists":
-            data["code"] = key
-        elif fmt.group == "location":
-            data["location"] = key
+        if fmt.group:
+            data[fmt.key_field] = key
         if fmt.duplicate is not None:
             earlier = fmt.duplicate(session, key)
             if earlier:
@@ -321,9 +575,7 @@ def import_document_rows(
                     problems.append(
                         (
                             first_line,
-                            fmt.column_for(e.field, "header")
-                            if e.field not in ("reference", "code")
-                            else (fmt.group or ""),
+                            fmt.column_for(e.field, "header") if e.field != fmt.key_field else (fmt.group or ""),
                             e.message,
                         )
                     )

@@ -37,6 +37,29 @@ EVENTS: dict[str, str] = {
     "customer_advance": N_("Customer payment not allocated to an invoice: bank against advances from customers"),
     "advance_allocation": N_("Allocating an earlier payment to an invoice: advances against receivable"),
     "fx_difference": N_("Exchange gain on settling a foreign-currency invoice: receivable against financial expenses"),
+    "purchase_price_variance": N_(
+        "Goods received at an order price above standard: price variance against goods received not invoiced"
+    ),
+    "supplier_invoice": N_("Supplier invoice matched to receipts: goods received not invoiced against payables"),
+    "invoice_price_variance": N_("Supplier invoice above the order price: price variance against payables"),
+    "supplier_invoice_tax": N_("Supplier invoice, VAT: input VAT against payables"),
+    "supplier_payment": N_("Supplier payment allocated to invoices: payables against bank"),
+    "supplier_advance": N_("Supplier payment not allocated to an invoice: prepayments against bank"),
+    "supplier_advance_allocation": N_(
+        "Allocating an earlier supplier payment to an invoice: payables against prepayments"
+    ),
+    "supplier_fx_difference": N_(
+        "Exchange loss on settling a foreign-currency payable: financial expenses against payables"
+    ),
+    "production_labour": N_("Labour reported on a production order: work in process against wages payable"),
+    "production_overhead": N_("Overhead absorbed by machine hours: work in process against manufacturing overhead"),
+    "production_material_variance": N_("Material usage variance on closing a production order"),
+    "production_labour_rate_variance": N_("Labour rate variance on closing a production order"),
+    "production_labour_efficiency_variance": N_("Labour efficiency variance on closing a production order"),
+    "production_overhead_variance": N_("Overhead variance on closing a production order"),
+    "production_cost_difference": N_(
+        "Difference between a production order's released standard and the item's standard cost"
+    ),
 }
 
 # Entries created by documents are corrected by documents (returns, credit notes), not by reversing the entry.
