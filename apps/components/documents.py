@@ -35,7 +35,7 @@ from erp.read.documents import (
 from erp.services.base import Session
 
 from .forms import errors_by_field, field_widget, form_prefix, pending_errors, show_errors, show_flash, widget_value
-from .listing import PAGE_SIZES
+from .listing import PAGE_SIZES, all_or_value
 
 LINE_ERROR = "lines["
 
@@ -92,7 +92,7 @@ def document_list(
     choice = ""
     if kind.choice:
         label = t(kind.labels.get(kind.choice, kind.choice))
-        choice = boxes[1].selectbox(label, ["", *choices], key=f"{key}:choice", format_func=lambda v: v or t("All"))
+        choice = boxes[1].selectbox(label, ["", *choices], key=f"{key}:choice", format_func=all_or_value())
     date_from = date_to = None
     if kind.date:
         date_from = boxes[-2].date_input(t("From"), value=None, key=f"{key}:from", format="YYYY-MM-DD")
@@ -459,8 +459,10 @@ def action_button(
     call: Callable[[], Any],
     success: Callable[[Any], str],
     primary: bool = False,
+    subjects: FieldSet | None = None,
 ) -> None:
-    """A button that runs one service action (cancel, close, activate...) with its refusal shown under it."""
+    """A button that runs one service action (cancel, close, activate...) with its refusal shown under it;
+    ``subjects`` names what a refusal is about when it names a field (e.g. "order": a purchase order)."""
     show_flash(key)
     prefix = form_prefix(key)
     st.button(
@@ -470,4 +472,4 @@ def action_button(
         on_click=run_document_action,
         args=(key, prefix, call, success),
     )
-    show_errors(other_errors(pending_errors(prefix), FieldSet(()), set()))
+    show_errors(other_errors(pending_errors(prefix), subjects or FieldSet(()), set()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -23,7 +23,7 @@ def _filter_box(entity: Entity, name: str, key: str, options: list[str]) -> Any:
         names = {"": t("All"), "yes": t("Yes"), "no": t("No")}
         choice = st.selectbox(label, tuple(names), key=key, format_func=names.__getitem__)
         return {"": None, "yes": True, "no": False}[choice]
-    return st.selectbox(label, ["", *options], key=key, format_func=lambda v: v or t("All"))
+    return st.selectbox(label, ["", *options], key=key, format_func=all_or_value())
 
 
 def record_list(
@@ -84,3 +84,10 @@ def record_list(
             icon=":material/download:",
         )
     return shown
+
+
+def all_or_value() -> Callable[[str], str]:
+    """A select box's labels where "" means no filter; the label is fixed now, in the page's language, because
+    Streamlit may format options again after the page ran (AppTest does)."""
+    all_label = t("All")
+    return lambda value: value or all_label

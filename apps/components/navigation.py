@@ -41,6 +41,8 @@ OVERVIEW = N_("Overview")
 MASTER_DATA = N_("Master data")
 SALES = N_("Sales")
 INVENTORY = N_("Inventory")
+PROCUREMENT = N_("Procurement")
+PRODUCTION = N_("Production")
 FINANCE = N_("Finance")
 ADMINISTRATION = N_("Administration")
 
@@ -81,6 +83,69 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("workspaces/sales_contracts.py", N_("Sales contracts"), ":material/handshake:", SALES, ("sales.orders",)),
     PageSpec("workspaces/stock.py", N_("Stock"), ":material/inventory:", INVENTORY, ("inventory.move",)),
+    PageSpec(
+        "workspaces/requisitions.py",
+        N_("Purchase requisitions"),
+        ":material/assignment:",
+        PROCUREMENT,
+        ("procurement.requisition",),
+    ),
+    PageSpec(
+        "workspaces/purchase_orders.py",
+        N_("Purchase orders"),
+        ":material/shopping_bag:",
+        PROCUREMENT,
+        ("procurement.orders", "procurement.approve"),
+    ),
+    PageSpec(
+        "workspaces/approval_limits.py",
+        N_("Approval limits"),
+        ":material/verified_user:",
+        PROCUREMENT,
+        ("procurement.limits",),
+    ),
+    PageSpec(
+        "workspaces/goods_receipts.py",
+        N_("Goods receipts"),
+        ":material/move_to_inbox:",
+        PROCUREMENT,
+        ("procurement.receive",),
+    ),
+    PageSpec(
+        "workspaces/supplier_invoices.py",
+        N_("Supplier invoices"),
+        ":material/receipt:",
+        PROCUREMENT,
+        ("procurement.invoice",),
+    ),
+    PageSpec(
+        "workspaces/supplier_payments.py",
+        N_("Supplier payments"),
+        ":material/account_balance_wallet:",
+        PROCUREMENT,
+        ("procurement.payments",),
+    ),
+    PageSpec(
+        "workspaces/purchase_contracts.py",
+        N_("Purchase contracts"),
+        ":material/contract:",
+        PROCUREMENT,
+        ("procurement.orders",),
+    ),
+    PageSpec(
+        "workspaces/supplier_evaluations.py",
+        N_("Supplier evaluations"),
+        ":material/star_rate:",
+        PROCUREMENT,
+        ("procurement.orders",),
+    ),
+    PageSpec(
+        "workspaces/production_orders.py",
+        N_("Production orders"),
+        ":material/precision_manufacturing:",
+        PRODUCTION,
+        ("production.orders", "production.report"),
+    ),
     PageSpec("workspaces/journals.py", N_("Journals"), ":material/menu_book:", FINANCE, ("ledger.journal",)),
     PageSpec(
         "workspaces/recurring_journals.py",
@@ -99,6 +164,9 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/balance:",
         FINANCE,
         ("ledger.journal", "ledger.periods", "ledger.rules"),
+    ),
+    PageSpec(
+        "workspaces/budgets.py", N_("Budgets"), ":material/savings:", FINANCE, ("budgets.manage", "budgets.approve")
     ),
     PageSpec("workspaces/users.py", N_("Users and roles"), ":material/group:", ADMINISTRATION, ("users.manage",)),
     PageSpec("workspaces/audit.py", N_("Audit log"), ":material/history:", ADMINISTRATION, ("audit.read",)),

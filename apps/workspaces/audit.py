@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from components.listing import all_or_value
 from components.navigation import page_session
 
 from erp import views
@@ -15,10 +16,8 @@ with session.read() as conn:
     entities, people = views.audit_facets(conn)
 
 entity_box, user_box, from_box, to_box = st.columns(4)
-entity = entity_box.selectbox(
-    t("Record type"), ["", *entities], key="audit:entity", format_func=lambda v: v or t("All")
-)
-username = user_box.selectbox(t("User"), ["", *people], key="audit:user", format_func=lambda v: v or t("All"))
+entity = entity_box.selectbox(t("Record type"), ["", *entities], key="audit:entity", format_func=all_or_value())
+username = user_box.selectbox(t("User"), ["", *people], key="audit:user", format_func=all_or_value())
 date_from = from_box.date_input(t("From"), value=None, key="audit:from", format="YYYY-MM-DD")
 date_to = to_box.date_input(t("To"), value=None, key="audit:to", format="YYYY-MM-DD")
 where = views.AuditFilter(
