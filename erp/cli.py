@@ -134,7 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from erp.warehouse.publish import BuildFailed, build
 
     try:
-        build(as_of=args.as_of, select=args.select or None)
+        build(as_of=args.as_of, select=args.select or None, full_refresh=args.full_refresh)
     except BuildFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -148,7 +148,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = _engine()
     _require_store(engine)
     engine.dispose()
-    return run_services(services(load_settings(), app_port=args.port))
+    return run_services(services(load_settings(), app_port=args.port, dagster_port=args.dagster_port))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -277,17 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help=t("Export an entity in its import format, or a mart of the published warehouse."))
     p.add_argument("entity")
-    p.add_argument("--out", required=True, help=t("Output file (.csv or .xlsx)."))
+    p.add_argument("--out", required=True, help=t("Output file (.csv or .xlsx; .json for a mart)."))
     p.add_argument("--encoding", default="utf-8-sig", help=t("CSV encoding, e.g. utf-8-sig or gb18030."))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("build", help=t("Build the warehouse with dbt and publish it when every model and test passed."))
     p.add_argument("--as-of", type=_as_of_date, help=t("Date the date-relative models use (default today)."))
     p.add_argument("--select", nargs="+", help=t("dbt node selection, e.g. standard_cost_rollup+ (default all)."))
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help=t("Start from an empty warehouse and rebuild incremental models from scratch (as the nightly run does)."),
+    )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("serve", help=t("Start the web app on 127.0.0.1 until Ctrl-C."))
+    p = sub.add_parser("serve", help=t("Start the web app and the Dagster UI on 127.0.0.1 until Ctrl-C."))
     p.add_argument("--port", type=int, default=8501, help=t("Port of the web app (default 8501)."))
+    p.add_argument("--dagster-port", type=int, default=3000, help=t("Port of the Dagster UI (default 3000)."))
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

@@ -1082,7 +1082,650 @@ alert_outbox = Table(
     Column("emailed_at", DateTime),
     Column("email_error", Text),
     Index("ix_alert_outbox_source_key", "source", "alert_key"),
-    CheckConstraint("severity IN ('low', 'medium', 'high')", name="severity"),
+    CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name="severity"),
     CheckConstraint("reason IN ('new', 'escalated')", name="reason"),
     CheckConstraint("email_status IN ('pending', 'sent', 'failed', 'skipped')", name="email_status"),
+)
+
+# --- HR: employee extras ----------------------------------------------------------------------------------------
+
+employee_skill = Table(
+    "employee_skill",
+    metadata,
+    _id(),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False),
+    Column("skill", String(100), nullable=False),
+    Column("level", Integer, nullable=False),  # 1 (basic) .. 5 (expert)
+    Column("certified_on", Date),
+    UniqueConstraint("employee_id", "skill"),
+    CheckConstraint("level BETWEEN 1 AND 5", name="level"),
+)
+
+# Personal data: read and written only by roles holding hr.confidential (checked by the service layer).
+employee_personal = Table(
+    "employee_personal",
+    metadata,
+    Column("employee_id", Integer, ForeignKey("employee.id"), primary_key=True),
+    Column("id_number", String(40)),
+    Column("birth_date", Date),
+    Column("phone", String(40)),
+    Column("address", String(400)),
+    Column("bank_account", String(60)),
+    Column("emergency_contact", String(200)),
+)
+
+leave_record = Table(
+    "leave_record",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("leave_type", String(20), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("days", Numeric(6, 1, asdecimal=True), nullable=False),
+    Column("status", String(12), nullable=False, default="requested"),
+    Column("reason", String(400)),
+    Column("requested_by", String(80), nullable=False),
+    Column("decided_by", String(80)),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("end_date >= start_date", name="dates"),
+    CheckConstraint("days > 0", name="days"),
+    CheckConstraint("status IN ('requested', 'approved', 'rejected', 'taken', 'cancelled')", name="status"),
+)
+
+# --- HR: recruiting ---------------------------------------------------------------------------------------------
+
+job_requisition = Table(
+    "job_requisition",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("position", String(100), nullable=False),
+    Column("department", String(100)),
+    Column("cost_center_id", Integer, ForeignKey("cost_center.id")),
+    Column("pay_grade_id", Integer, ForeignKey("pay_grade.id")),
+    Column("headcount", Integer, nullable=False, default=1),
+    Column("hired_count", Integer, nullable=False, default=0),
+    Column("description", Text),
+    Column("status", String(12), nullable=False, default="draft"),
+    Column("requested_by", String(80), nullable=False),
+    Column("approved_by", String(80)),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("headcount > 0", name="headcount"),
+    CheckConstraint("hired_count >= 0 AND hired_count <= headcount", name="hired"),
+    CheckConstraint("status IN ('draft', 'approved', 'open', 'filled', 'cancelled')", name="status"),
+    CheckConstraint("approved_by IS NULL OR approved_by <> requested_by", name="segregation"),
+)
+
+job_posting = Table(
+    "job_posting",
+    metadata,
+    _id(),
+    Column("requisition_id", Integer, ForeignKey("job_requisition.id"), nullable=False, index=True),
+    Column("channel", String(60), nullable=False),
+    Column("posted_on", Date, nullable=False),
+    Column("closes_on", Date),
+    Column("text", Text),
+    CheckConstraint("closes_on IS NULL OR closes_on >= posted_on", name="dates"),
+)
+
+candidate = Table(
+    "candidate",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("requisition_id", Integer, ForeignKey("job_requisition.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(200)),
+    Column("phone", String(40)),
+    Column("source", String(60)),
+    Column("resume_text", Text),
+    Column("resume_path", String(400)),
+    Column("status", String(12), nullable=False, default="applied"),
+    Column("screening_notes", Text),
+    Column("offer_salary", Money),
+    Column("offer_date", Date),
+    Column("start_date", Date),
+    Column("employee_id", Integer, ForeignKey("employee.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint(
+        "status IN ('applied', 'screening', 'interviewing', 'offered', 'hired', 'rejected', 'declined', 'withdrawn')",
+        name="status",
+    ),
+    CheckConstraint("offer_salary IS NULL OR offer_salary > 0", name="offer"),
+)
+
+interview = Table(
+    "interview",
+    metadata,
+    _id(),
+    Column("candidate_id", Integer, ForeignKey("candidate.id"), nullable=False, index=True),
+    Column("round", Integer, nullable=False),
+    Column("scheduled_at", DateTime, nullable=False),
+    Column("location", String(200)),
+    Column("status", String(12), nullable=False, default="scheduled"),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("candidate_id", "round"),
+    CheckConstraint("status IN ('scheduled', 'completed', 'cancelled')", name="status"),
+)
+
+interview_feedback = Table(
+    "interview_feedback",
+    metadata,
+    _id(),
+    Column("interview_id", Integer, ForeignKey("interview.id"), nullable=False, index=True),
+    Column("interviewer_id", Integer, ForeignKey("employee.id"), nullable=False),
+    Column("score", Integer),  # 1..5, none until the interviewer has given feedback
+    Column("feedback", Text),
+    Column("recorded_at", DateTime),
+    UniqueConstraint("interview_id", "interviewer_id"),
+    CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
+)
+
+# --- HR: training -----------------------------------------------------------------------------------------------
+
+course = Table(
+    "course",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("category", String(60)),
+    Column("duration_hours", Qty, nullable=False, default=0),
+    Column("description", Text),
+    _active(),
+)
+
+course_material = Table(
+    "course_material",
+    metadata,
+    _id(),
+    Column("course_id", Integer, ForeignKey("course.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("file_path", String(400), nullable=False),
+    UniqueConstraint("course_id", "title"),
+)
+
+training_session = Table(
+    "training_session",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("course_id", Integer, ForeignKey("course.id"), nullable=False, index=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("trainer", String(200)),
+    Column("location", String(200)),
+    Column("capacity", Integer, nullable=False),
+    Column("status", String(12), nullable=False, default="planned"),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("end_date >= start_date", name="dates"),
+    CheckConstraint("capacity > 0", name="capacity"),
+    CheckConstraint("status IN ('planned', 'completed', 'cancelled')", name="status"),
+)
+
+enrolment = Table(
+    "enrolment",
+    metadata,
+    _id(),
+    Column("session_id", Integer, ForeignKey("training_session.id"), nullable=False, index=True),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("status", String(12), nullable=False, default="enrolled"),
+    Column("score_before", Numeric(5, 2, asdecimal=True)),
+    Column("score_after", Numeric(5, 2, asdecimal=True)),
+    UniqueConstraint("session_id", "employee_id"),
+    CheckConstraint("status IN ('enrolled', 'attended', 'absent', 'withdrawn')", name="status"),
+    CheckConstraint("score_before IS NULL OR score_before BETWEEN 0 AND 100", name="before"),
+    CheckConstraint("score_after IS NULL OR score_after BETWEEN 0 AND 100", name="after"),
+)
+
+# --- HR: payroll ------------------------------------------------------------------------------------------------
+
+pay_grade = Table(
+    "pay_grade",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("min_salary", Money, nullable=False),
+    Column("max_salary", Money, nullable=False),
+    CheckConstraint("min_salary >= 0 AND max_salary >= min_salary", name="range"),
+)
+
+salary_history = Table(
+    "salary_history",
+    metadata,
+    _id(),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("effective_date", Date, nullable=False),
+    Column("base_salary", Money, nullable=False),  # monthly
+    Column("pay_grade_id", Integer, ForeignKey("pay_grade.id")),
+    Column("reason", String(200)),
+    Column("recorded_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("employee_id", "effective_date"),
+    CheckConstraint("base_salary > 0", name="salary"),
+)
+
+# allowance: taxable earning; deduction: taken from net pay after tax; special_deduction: 专项附加扣除, lowers
+# the taxable income only.
+pay_component = Table(
+    "pay_component",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    _active(),
+    CheckConstraint("kind IN ('allowance', 'deduction', 'special_deduction')", name="kind"),
+)
+
+employee_pay_item = Table(
+    "employee_pay_item",
+    metadata,
+    _id(),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("component_id", Integer, ForeignKey("pay_component.id"), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("amount", Money, nullable=False),  # monthly
+    UniqueConstraint("employee_id", "component_id", "start_date"),
+    CheckConstraint("amount > 0", name="amount"),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+)
+
+benefit_plan = Table(
+    "benefit_plan",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("employee_contribution", Money, nullable=False, default=0),  # monthly, deducted after tax
+    _active(),
+    CheckConstraint("employee_contribution >= 0", name="contribution"),
+)
+
+benefit_enrolment = Table(
+    "benefit_enrolment",
+    metadata,
+    _id(),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("plan_id", Integer, ForeignKey("benefit_plan.id"), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    UniqueConstraint("employee_id", "plan_id", "start_date"),
+    CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+)
+
+# Employee shares of social insurance and the housing fund, on the base salary clamped to [base_min, base_max].
+social_insurance_rate = Table(
+    "social_insurance_rate",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("employee_rate", Rate, nullable=False),
+    Column("base_min", Money, nullable=False, default=0),
+    Column("base_max", Money),
+    _active(),
+    CheckConstraint("kind IN ('social_insurance', 'housing_fund')", name="kind"),
+    CheckConstraint("employee_rate >= 0 AND employee_rate < 1", name="rate"),
+)
+
+# Individual income tax on the cumulative taxable income of the year (累计预扣法): one row per bracket.
+income_tax_bracket = Table(
+    "income_tax_bracket",
+    metadata,
+    _id(),
+    Column("band", Integer, nullable=False, unique=True),
+    Column("up_to", Money),  # upper bound of the cumulative taxable income; none: the top bracket
+    Column("rate", Rate, nullable=False),
+    Column("quick_deduction", Money, nullable=False, default=0),
+    CheckConstraint("rate >= 0 AND rate < 1", name="rate"),
+)
+
+payroll_setting = Table(
+    "payroll_setting",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("value", Money, nullable=False),
+    Column("description", String(200)),
+)
+
+pay_run = Table(
+    "pay_run",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("period", String(7), nullable=False, index=True),  # YYYY-MM; one run per period that is not cancelled
+    Column("pay_date", Date, nullable=False),
+    Column("status", String(12), nullable=False, default="calculated"),
+    Column("gross", Money, nullable=False, default=0),
+    Column("tax", Money, nullable=False, default=0),
+    Column("net", Money, nullable=False, default=0),
+    Column("calculated_by", String(80), nullable=False),
+    Column("approved_by", String(80)),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('calculated', 'approved', 'posted', 'cancelled')", name="status"),
+    CheckConstraint("approved_by IS NULL OR approved_by <> calculated_by", name="segregation"),
+)
+
+payslip = Table(
+    "payslip",
+    metadata,
+    _id(),
+    Column("pay_run_id", Integer, ForeignKey("pay_run.id"), nullable=False, index=True),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False, index=True),
+    Column("cost_center_id", Integer, ForeignKey("cost_center.id"), nullable=False),
+    Column("base_salary", Money, nullable=False),
+    Column("allowances", Money, nullable=False),
+    Column("gross", Money, nullable=False),
+    Column("social_insurance", Money, nullable=False),
+    Column("housing_fund", Money, nullable=False),
+    Column("special_deductions", Money, nullable=False),
+    Column("cumulative_taxable", Money, nullable=False),
+    Column("cumulative_tax", Money, nullable=False),
+    Column("tax", Money, nullable=False),
+    Column("other_deductions", Money, nullable=False),
+    Column("net", Money, nullable=False),
+    UniqueConstraint("pay_run_id", "employee_id"),
+)
+
+payslip_line = Table(
+    "payslip_line",
+    metadata,
+    _id(),
+    Column("payslip_id", Integer, ForeignKey("payslip.id"), nullable=False, index=True),
+    Column("code", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount", Money, nullable=False),
+)
+
+# --- customer service -------------------------------------------------------------------------------------------
+
+repair_order = Table(
+    "repair_order",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False, index=True),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("serial_no", String(80)),
+    Column("fault", Text, nullable=False),
+    Column("received_date", Date, nullable=False),
+    Column("status", String(12), nullable=False, default="received"),
+    Column("diagnosis", Text),
+    Column("warranty", Boolean, nullable=False, default=False),
+    Column("technician", String(80)),
+    Column("labour_hours", Qty, nullable=False, default=0),
+    Column("labour_rate", Money, nullable=False, default=0),
+    Column("done_date", Date),
+    Column("returned_date", Date),
+    Column("invoice_id", Integer, ForeignKey("customer_invoice.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('received', 'diagnosed', 'repairing', 'done', 'returned', 'cancelled')", name="status"),
+    CheckConstraint("labour_hours >= 0 AND labour_rate >= 0", name="labour"),
+)
+
+repair_part = Table(
+    "repair_part",
+    metadata,
+    _id(),
+    Column("repair_id", Integer, ForeignKey("repair_order.id"), nullable=False, index=True),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("quantity", Qty, nullable=False),
+    Column("unit_cost", Money, nullable=False),
+    Column("unit_price", Money, nullable=False),  # what a billable repair charges per unit
+    Column("move_number", String(40), nullable=False),
+    CheckConstraint("quantity > 0", name="quantity"),
+)
+
+rma = Table(
+    "rma",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("shipment_id", Integer, ForeignKey("shipment.id"), nullable=False, index=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False),
+    Column("rma_date", Date, nullable=False),
+    Column("reason", String(400), nullable=False),
+    Column("resolution", String(12), nullable=False),
+    Column("status", String(12), nullable=False, default="requested"),
+    Column("location_id", Integer, ForeignKey("location.id")),  # where the goods came back to
+    Column("received_date", Date),
+    Column("resolved_date", Date),
+    Column("replacement_move", String(40)),
+    Column("credit_note_id", Integer, ForeignKey("credit_note.id")),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("resolution IN ('replacement', 'credit')", name="resolution"),
+    CheckConstraint("status IN ('requested', 'received', 'inspected', 'resolved', 'cancelled')", name="status"),
+)
+
+rma_line = Table(
+    "rma_line",
+    metadata,
+    _id(),
+    Column("rma_id", Integer, ForeignKey("rma.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("shipment_line_id", Integer, ForeignKey("shipment_line.id"), nullable=False, index=True),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("quantity", Qty, nullable=False),
+    Column("inspection", String(10)),  # restock | scrap
+    Column("inspection_notes", String(400)),
+    UniqueConstraint("rma_id", "line_no"),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("inspection IS NULL OR inspection IN ('restock', 'scrap')", name="inspection"),
+)
+
+credit_note = Table(
+    "credit_note",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False, index=True),
+    Column("note_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("exchange_rate", Rate, nullable=False, default=1),
+    Column("net_amount", Money, nullable=False),
+    Column("tax_amount", Money, nullable=False),
+    Column("gross_amount", Money, nullable=False),
+    Column("source_ref", String(60)),
+    Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("gross_amount > 0", name="amount"),
+)
+
+# Targets by severity (complaints) or priority (IT tickets), in hours from receipt.
+service_sla = Table(
+    "service_sla",
+    metadata,
+    _id(),
+    Column("scope", String(12), nullable=False),
+    Column("level", String(12), nullable=False),
+    Column("response_hours", Qty, nullable=False),
+    Column("resolution_hours", Qty, nullable=False),
+    UniqueConstraint("scope", "level"),
+    CheckConstraint("scope IN ('complaint', 'ticket')", name="scope"),
+    CheckConstraint("response_hours > 0 AND resolution_hours >= response_hours", name="hours"),
+)
+
+complaint = Table(
+    "complaint",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", Integer, ForeignKey("customer.id"), nullable=False, index=True),
+    Column("channel", String(12), nullable=False),
+    Column("category", String(12), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("description", Text),
+    Column("owner_id", Integer, ForeignKey("employee.id")),
+    Column("received_at", DateTime, nullable=False),
+    Column("response_due", DateTime, nullable=False),
+    Column("resolution_due", DateTime, nullable=False),
+    Column("responded_at", DateTime),
+    Column("resolved_at", DateTime),
+    Column("status", String(14), nullable=False, default="open"),
+    Column("resolution", Text),
+    Column("feedback_score", Integer),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('open', 'investigating', 'resolved', 'closed')", name="status"),
+    CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name="severity"),
+    CheckConstraint("feedback_score IS NULL OR feedback_score BETWEEN 1 AND 5", name="feedback"),
+)
+
+complaint_note = Table(
+    "complaint_note",
+    metadata,
+    _id(),
+    Column("complaint_id", Integer, ForeignKey("complaint.id"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("author", String(80), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+# --- IT ---------------------------------------------------------------------------------------------------------
+
+it_asset = Table(
+    "it_asset",
+    metadata,
+    _id(),
+    Column("asset_tag", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("asset_type", String(20), nullable=False),
+    Column("serial_no", String(80)),
+    Column("supplier_id", Integer, ForeignKey("supplier.id")),
+    Column("purchase_date", Date),
+    Column("purchase_cost", Money, nullable=False, default=0),
+    Column("warranty_until", Date),
+    Column("assignee_id", Integer, ForeignKey("employee.id")),
+    Column("location_id", Integer, ForeignKey("location.id")),
+    Column("ip_address", String(45)),
+    Column("mac_address", String(17)),
+    Column("status", String(12), nullable=False, default="in_stock"),
+    Column("retired_date", Date),
+    Column("retire_reason", String(200)),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('in_stock', 'in_use', 'in_repair', 'retired')", name="status"),
+    CheckConstraint("purchase_cost >= 0", name="cost"),
+)
+
+it_asset_log = Table(
+    "it_asset_log",
+    metadata,
+    _id(),
+    Column("asset_id", Integer, ForeignKey("it_asset.id"), nullable=False, index=True),
+    Column("log_date", Date, nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("cost", Money, nullable=False, default=0),
+    Column("recorded_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint(
+        "kind IN ('purchase', 'assignment', 'maintenance', 'incident', 'repair', 'retirement')", name="kind"
+    ),
+)
+
+application = Table(
+    "application",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("vendor", String(200)),
+    Column("licence_type", String(12), nullable=False, default="per_seat"),
+    Column("seats", Integer),
+    Column("licence_expires", Date),
+    _active(),
+    CheckConstraint("licence_type IN ('per_seat', 'site', 'free')", name="licence_type"),
+    CheckConstraint("seats IS NULL OR seats >= 0", name="seats"),
+)
+
+app_installation = Table(
+    "app_installation",
+    metadata,
+    _id(),
+    Column("asset_id", Integer, ForeignKey("it_asset.id"), nullable=False),
+    Column("application_id", Integer, ForeignKey("application.id"), nullable=False, index=True),
+    Column("version", String(40), nullable=False),
+    Column("installed_on", Date, nullable=False),
+    UniqueConstraint("asset_id", "application_id"),
+)
+
+app_patch = Table(
+    "app_patch",
+    metadata,
+    _id(),
+    Column("application_id", Integer, ForeignKey("application.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("released_on", Date, nullable=False),
+    Column("severity", String(10), nullable=False, default="medium"),
+    Column("description", String(400)),
+    UniqueConstraint("application_id", "code"),
+    CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name="severity"),
+)
+
+patch_applied = Table(
+    "patch_applied",
+    metadata,
+    _id(),
+    Column("asset_id", Integer, ForeignKey("it_asset.id"), nullable=False),
+    Column("patch_id", Integer, ForeignKey("app_patch.id"), nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Column("applied_by", String(80), nullable=False),
+    UniqueConstraint("asset_id", "patch_id"),
+)
+
+support_ticket = Table(
+    "support_ticket",
+    metadata,
+    _id(),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("raised_by", String(80), nullable=False),
+    Column("employee_id", Integer, ForeignKey("employee.id")),
+    Column("category", String(12), nullable=False),
+    Column("priority", String(10), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("description", Text),
+    Column("asset_id", Integer, ForeignKey("it_asset.id"), index=True),
+    Column("application_id", Integer, ForeignKey("application.id"), index=True),
+    Column("assignee", String(80)),
+    Column("status", String(12), nullable=False, default="new"),
+    Column("received_at", DateTime, nullable=False),
+    Column("response_due", DateTime, nullable=False),
+    Column("resolution_due", DateTime, nullable=False),
+    Column("responded_at", DateTime),
+    Column("resolved_at", DateTime),
+    Column("resolution", Text),
+    Column("satisfaction", Integer),
+    Column("reference", String(60), index=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("status IN ('new', 'assigned', 'in_progress', 'resolved', 'closed', 'cancelled')", name="status"),
+    CheckConstraint("priority IN ('low', 'medium', 'high', 'critical')", name="priority"),
+    CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+)
+
+# Segregation-of-duties rules: no user should hold both permissions of a pair.
+sod_rule = Table(
+    "sod_rule",
+    metadata,
+    _id(),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("permission_a", String(80), nullable=False),
+    Column("permission_b", String(80), nullable=False),
+    Column("description", String(400), nullable=False),
+    CheckConstraint("permission_a <> permission_b", name="pair"),
 )

@@ -1,7 +1,7 @@
 """`erp serve`: run the ERP's servers side by side and stop them all together.
 
-Each server is a :class:`Service` (a name, a command line and the URL people open). Today that is the Streamlit
-app; the orchestration work adds the Dagster UI as one more Service. Every child runs in its own process group,
+Each server is a :class:`Service` (a name, a command line and the URL people open): the Streamlit app and the
+Dagster UI with its daemon. Every child runs in its own process group,
 so Ctrl-C (or SIGTERM) stops each one with everything it started, and if one of them exits the others are
 stopped too rather than left half-running.
 """
@@ -56,9 +56,42 @@ def streamlit_service(settings: Settings, port: int = 8501, address: str = "127.
     return Service(name=t("ERP app"), argv=argv, url=f"http://{address}:{port}", env=env)
 
 
-def services(settings: Settings, app_port: int = 8501) -> list[Service]:
-    """Everything `erp serve` starts (the Dagster UI joins this list with the orchestration)."""
-    return [streamlit_service(settings, port=app_port)]
+def dagster_service(settings: Settings, port: int = 3000, address: str = "127.0.0.1") -> Service:
+    """The Dagster UI and daemon (`dagster dev`: schedules, the store-changed sensor, the run queue) on ``address``.
+
+    DAGSTER_HOME is ERP_HOME/dagster, with the project's dagster.yaml copied there when missing, so runs, logs
+    and schedule state stay with the rest of this installation's data.
+    """
+    from pipelines.instance import dagster_home
+
+    argv = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "pipelines.definitions",
+        "--working-directory",
+        str(PROJECT_ROOT),
+        "--host",
+        address,
+        "--port",
+        str(port),
+    ]
+    home = dagster_home(settings)
+    env = {
+        "ERP_HOME": str(settings.home),
+        "DAGSTER_HOME": str(home),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+    # cwd: DAGSTER_HOME, not the project folder, whose dagster.yaml (the template) Dagster would warn about
+    return Service(name=t("Dagster UI"), argv=argv, url=f"http://{address}:{port}", cwd=home, env=env)
+
+
+def services(settings: Settings, app_port: int = 8501, dagster_port: int = 3000) -> list[Service]:
+    """Everything `erp serve` starts: the ERP app and the Dagster UI (which runs the schedules and sensors)."""
+    return [streamlit_service(settings, port=app_port), dagster_service(settings, port=dagster_port)]
 
 
 def run_services(services: Sequence[Service], poll_seconds: float = 0.5) -> int:

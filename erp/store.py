@@ -18,7 +18,20 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 # Reference data every store starts with, loaded through the service layer in this order.
-REFERENCE_SEEDS = ("roles", "role_permissions", "uoms", "accounts", "locations", "cost_centers", "posting_rules")
+REFERENCE_SEEDS = (
+    "roles",
+    "role_permissions",
+    "uoms",
+    "accounts",
+    "locations",
+    "cost_centers",
+    "posting_rules",
+    "social_insurance_rates",
+    "income_tax_brackets",
+    "payroll_settings",
+    "service_slas",
+    "sod_rules",
+)
 
 
 def alembic_config() -> Config:

@@ -58,12 +58,62 @@ def erp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, requ
     return home
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2 hashes, with small costs: the default costs take up to a second per user on a busy machine."""
+    from argon2 import PasswordHasher
+
+    from erp import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def _seed(engine: Engine) -> None:
+    upgrade(engine)
+    seed_reference_data(engine, "Test Manufacturing Co.", [2025, 2026])
+
+
+@pytest.fixture(scope="session")
+def seeded_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Migrating and seeding takes seconds; it is done once per backend and each test gets a copy."""
+    return {"dir": str(tmp_path_factory.mktemp("templates"))}
+
+
+def _install_seeded_store(backend: str, templates: dict[str, str], request: pytest.FixtureRequest) -> None:
+    import os
+    import shutil
+
+    from erp.config import load_settings
+
+    settings = load_settings()
+    if backend == "sqlite":
+        template = Path(templates["dir"]) / "seeded.sqlite"
+        if not template.exists():
+            build = make_engine(settings, url=f"sqlite:///{template}")
+            _seed(build)
+            build.dispose()  # the last connection closing checkpoints the WAL into the file
+        assert settings.sqlite_path is not None
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, settings.sqlite_path)
+        return
+    from tests.support.postgres import clone_database, create_database
+
+    if "postgresql" not in templates:
+        url = create_database(request.getfixturevalue("postgres_server"))
+        build = make_engine(settings, url=url)
+        _seed(build)
+        build.dispose()
+        templates["postgresql"] = url
+    clone_database(templates["postgresql"], os.environ["ERP_DATABASE_URL"])
+
+
 @pytest.fixture
-def engine(erp_home: Path) -> Iterator[Engine]:
+def engine(
+    erp_home: Path, backend: str, seeded_templates: dict[str, str], request: pytest.FixtureRequest
+) -> Iterator[Engine]:
     """A migrated store with the reference seeds and fiscal years 2025-2026, no users."""
+    _install_seeded_store(backend, seeded_templates, request)
     eng = make_engine()
-    upgrade(eng)
-    seed_reference_data(eng, "Test Manufacturing Co.", [2025, 2026])
     yield eng
     eng.dispose()
 

@@ -20,7 +20,20 @@ from erp import schema as s
 from erp.errors import FieldError, ServiceError
 from erp.fields import N_, is_blank
 from erp.i18n import t
-from erp.services import budgets, inventory, ledger, planning_data, procurement, production, sales
+from erp.services import (
+    budgets,
+    helpdesk,
+    hr_records,
+    inventory,
+    it_assets,
+    ledger,
+    payroll,
+    planning_data,
+    procurement,
+    production,
+    sales,
+    service,
+)
 from erp.services.base import Session
 from erp.services.documents import line_field, raise_if
 
@@ -522,6 +535,253 @@ DOCUMENTS: dict[str, DocumentFormat] = {
         ),
     )
 }
+
+
+# --- HR, customer service and IT history ------------------------------------------------------------------
+
+
+def _each_line(post: Callable[[Session, dict[str, Any]], Any]) -> Post:
+    """A file of independent rows: each row through its own action, every bad row reported with its line."""
+
+    def run(session: Session, data: dict[str, Any]) -> Any:
+        errors: list[FieldError] = []
+        for n, line in enumerate(data["lines"], start=1):
+            try:
+                post(session, line)
+            except ServiceError as exc:
+                errors += [FieldError(line_field(n, e.field), e.message) for e in exc.errors]
+        raise_if(errors)
+        return len(data["lines"])
+
+    return run
+
+
+def _leave(session: Session, data: dict[str, Any]) -> Any:
+    data.pop("lines", None)
+    status = data.pop("status", None) or "requested"
+    paths = {
+        "requested": (),
+        "approved": (hr_records.approve_leave,),
+        "taken": (hr_records.approve_leave, hr_records.mark_leave_taken),
+        "rejected": (hr_records.reject_leave,),
+        "cancelled": (hr_records.cancel_leave,),
+    }
+    if status not in paths:
+        raise ServiceError(FieldError("status", t("must be one of: {choices}", choices=", ".join(paths))))
+    record = hr_records.request_leave(session, data)
+    for step in paths[status]:
+        step(session, record["number"])
+    return record
+
+
+def _asset(session: Session, line: dict[str, Any]) -> Any:
+    assignee = line.pop("assignee", None)
+    status = line.pop("status", None) or ("in_use" if assignee else "in_stock")
+    retired = {k: line.pop(k, None) for k in ("retired_date", "retire_reason")}
+    if status not in ("in_stock", "in_use", "retired"):
+        raise ServiceError(FieldError("status", t("must be one of: {choices}", choices="in_stock, in_use, retired")))
+    asset = it_assets.register_asset(session, line)
+    day = asset["purchase_date"] or dt.date.today()
+    if status == "in_use":
+        if is_blank(assignee):
+            raise ServiceError(FieldError("assignee", t("is required for a device in use")))
+        it_assets.assign_asset(session, asset["asset_tag"], assignee, day)
+    elif status == "retired":
+        raw_day = retired["retired_date"]
+        when = dt.date.fromisoformat(str(raw_day).strip()) if not is_blank(raw_day) else day
+        it_assets.retire_asset(session, asset["asset_tag"], when, str(retired["retire_reason"] or ""))
+    return asset
+
+
+def _installation(session: Session, line: dict[str, Any]) -> Any:
+    day = line.get("installed_on")
+    when = dt.date.fromisoformat(str(day).strip()) if not is_blank(day) else dt.date.today()
+    return it_assets.install_application(
+        session, str(line.get("asset") or ""), str(line.get("application") or ""), str(line.get("version") or ""), when
+    )
+
+
+def _complaint(session: Session, data: dict[str, Any]) -> Any:
+    data.pop("lines", None)
+    status = data.pop("status", None) or "open"
+    later = {k: data.pop(k, None) for k in ("responded_at", "resolved_at", "resolution", "feedback_score")}
+    if status not in ("open", "investigating", "resolved", "closed"):
+        raise ServiceError(
+            FieldError("status", t("must be one of: {choices}", choices="open, investigating, resolved, closed"))
+        )
+    complaint = service.log_complaint(session, data)
+    number = complaint["number"]
+    if status != "open":
+        service.start_investigation(session, number, t("Imported from the previous system"), later["responded_at"])
+    if status in ("resolved", "closed"):
+        service.resolve_complaint(session, number, str(later["resolution"] or ""), later["resolved_at"])
+        if not is_blank(later["feedback_score"]):
+            service.record_complaint_feedback(session, number, later["feedback_score"])
+    if status == "closed":
+        service.close_complaint(session, number)
+    return complaint
+
+
+def _ticket(session: Session, data: dict[str, Any]) -> Any:
+    data.pop("lines", None)
+    status = data.pop("status", None) or "new"
+    later = {k: data.pop(k, None) for k in ("assignee", "responded_at", "resolved_at", "resolution")}
+    flow = ("new", "assigned", "in_progress", "resolved", "closed")
+    if status not in flow:
+        raise ServiceError(FieldError("status", t("must be one of: {choices}", choices=", ".join(flow))))
+    ticket = helpdesk.raise_ticket(session, data)
+    number, reached = ticket["number"], flow.index(status)
+    if reached >= 1:
+        helpdesk.assign_ticket(session, number, str(later["assignee"] or ""), later["responded_at"])
+    if reached >= 2:
+        helpdesk.start_ticket(session, number)
+    if reached >= 3:
+        helpdesk.resolve_ticket(session, number, str(later["resolution"] or ""), later["resolved_at"])
+    if reached >= 4:
+        helpdesk.close_ticket(session, number)
+    return ticket
+
+
+def _repair(session: Session, data: dict[str, Any]) -> Any:
+    data.pop("lines", None)
+    return service.create_repair_order(session, data)
+
+
+DOCUMENTS.update(
+    {
+        f.name: f
+        for f in (
+            DocumentFormat(
+                name="leave_records",
+                label=N_("Leave records"),
+                group="leave_number",
+                columns=(
+                    Col("employee", "header", required=True, doc="employee code"),
+                    Col("leave_type", "header", required=True, doc=", ".join(hr_records.LEAVE_TYPES)),
+                    Col("start_date", "header", required=True),
+                    Col("end_date", "header", required=True),
+                    Col("days", "header", doc="blank: the weekdays between the dates"),
+                    Col("reason", "header"),
+                    Col("status", "header", doc="requested (default) | approved | taken | rejected | cancelled"),
+                ),
+                post=_leave,
+                doc="Leave history, one row per leave; overlapping leave of one employee is refused.",
+                duplicate=_existing(s.leave_record),
+            ),
+            DocumentFormat(
+                name="salary_history",
+                label=N_("Salary history"),
+                group=None,
+                columns=(
+                    Col("employee", "line", required=True, doc="employee code"),
+                    Col("effective_date", "line", required=True),
+                    Col("base_salary", "line", required=True, doc="monthly"),
+                    Col("pay_grade", "line", doc="pay grade code; the salary must lie within it"),
+                    Col("reason", "line"),
+                ),
+                post=_each_line(lambda session, line: payroll.set_salary(session, line)),
+                doc="Salary changes, one row each (permission payroll.manage); one per employee and date.",
+            ),
+            DocumentFormat(
+                name="it_assets",
+                label=N_("IT assets"),
+                group=None,
+                columns=(
+                    Col("asset_tag", "line", required=True),
+                    Col("name", "line", required=True),
+                    Col("asset_type", "line", required=True, doc=", ".join(it_assets.ASSET_TYPES)),
+                    Col("serial_no", "line"),
+                    Col("supplier", "line", doc="supplier code"),
+                    Col("purchase_date", "line"),
+                    Col("purchase_cost", "line"),
+                    Col("warranty_until", "line"),
+                    Col("location", "line", doc="location code"),
+                    Col("ip_address", "line", doc="IPv4 or IPv6"),
+                    Col("mac_address", "line", doc="like 00:1A:2B:3C:4D:5E"),
+                    Col("assignee", "line", doc="employee code; required when the status is in_use"),
+                    Col("status", "line", doc="in_stock | in_use | retired (default: in_use with an assignee)"),
+                    Col("retired_date", "line"),
+                    Col("retire_reason", "line", doc="required for a retired device"),
+                ),
+                post=_each_line(_asset),
+                doc="Hardware and network equipment with their assignee and status.",
+            ),
+            DocumentFormat(
+                name="app_installations",
+                label=N_("Software installations"),
+                group=None,
+                columns=(
+                    Col("asset", "line", required=True, doc="asset tag"),
+                    Col("application", "line", required=True, doc="application code"),
+                    Col("version", "line", required=True),
+                    Col("installed_on", "line", doc="blank: today"),
+                ),
+                post=_each_line(_installation),
+                doc="Installed software per device; per-seat licences cannot be over-used.",
+            ),
+            DocumentFormat(
+                name="repair_orders",
+                label=N_("Repair orders"),
+                group="repair_number",
+                columns=(
+                    Col("customer", "header", required=True),
+                    Col("item", "header", required=True, doc="the product's item code"),
+                    Col("serial_no", "header"),
+                    Col("fault", "header", required=True),
+                    Col("received_date", "header", required=True),
+                ),
+                post=_repair,
+                doc="Open repairs, imported as received; diagnose and repair them in the ERP.",
+                duplicate=_existing(s.repair_order),
+            ),
+            DocumentFormat(
+                name="complaints",
+                label=N_("Customer complaints"),
+                group="complaint_number",
+                columns=(
+                    Col("customer", "header", required=True),
+                    Col("channel", "header", required=True, doc=", ".join(service.CHANNELS)),
+                    Col("category", "header", required=True, doc=", ".join(service.CATEGORIES)),
+                    Col("severity", "header", required=True, doc="low | medium | high | critical"),
+                    Col("subject", "header", required=True),
+                    Col("description", "header"),
+                    Col("owner", "header", doc="employee code"),
+                    Col("received_at", "header", doc="YYYY-MM-DD HH:MM; the SLA clock starts here"),
+                    Col("status", "header", doc="open (default) | investigating | resolved | closed"),
+                    Col("responded_at", "header", doc="first response, for investigating and later"),
+                    Col("resolved_at", "header", doc="for resolved and closed"),
+                    Col("resolution", "header", doc="required for resolved and closed"),
+                    Col("feedback_score", "header", doc="1-5, for resolved and closed"),
+                ),
+                post=_complaint,
+                doc="Complaint history with its SLA timestamps, so breaches of the past are measured too.",
+                duplicate=_existing(s.complaint),
+            ),
+            DocumentFormat(
+                name="support_tickets",
+                label=N_("IT support tickets"),
+                group="ticket_number",
+                columns=(
+                    Col("category", "header", required=True, doc=", ".join(helpdesk.CATEGORIES)),
+                    Col("priority", "header", doc="low | medium (default) | high | critical"),
+                    Col("subject", "header", required=True),
+                    Col("description", "header"),
+                    Col("asset", "header", doc="asset tag"),
+                    Col("application", "header", doc="application code"),
+                    Col("received_at", "header", doc="YYYY-MM-DD HH:MM; the SLA clock starts here"),
+                    Col("status", "header", doc="new (default) | assigned | in_progress | resolved | closed"),
+                    Col("assignee", "header", doc="username; required from assigned on"),
+                    Col("responded_at", "header", doc="when it was assigned"),
+                    Col("resolved_at", "header"),
+                    Col("resolution", "header", doc="required for resolved and closed"),
+                ),
+                post=_ticket,
+                doc="Ticket history; the importing user is recorded as the one who raised them.",
+                duplicate=_existing(s.support_ticket),
+            ),
+        )
+    }
+)
 
 # Prices and contracts before the orders that use them; invoices before the payments that settle them.
 DOCUMENT_ORDER = tuple(DOCUMENTS)

@@ -9,7 +9,7 @@ from erp.errors import ServiceError
 from erp.i18n import t
 from erp.io.documents import DOCUMENT_ORDER, DOCUMENTS, import_document_rows
 from erp.io.tables import SUPPORTED_SUFFIXES, TableReadError, read_table, write_table
-from erp.registry import ENTITIES, import_order
+from erp.registry import CONFIDENTIAL, ENTITIES, import_order
 from erp.services.base import Session
 from erp.services.records import export_rows
 
@@ -127,6 +127,8 @@ def import_dir(session: Session, directory: Path) -> ImportReport:
 def export_entity(session: Session, name: str, out: Path, encoding: str = "utf-8-sig") -> int:
     """Write every record of an entity in its import format, so an export can be imported again."""
     session.require("data.export")
+    if name in CONFIDENTIAL:
+        session.require("hr.confidential")
     if name not in ENTITIES:
         raise ServiceError(t("unknown entity {name}; known: {known}", name=name, known=", ".join(sorted(ENTITIES))))
     entity = ENTITIES[name].entity

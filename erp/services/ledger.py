@@ -60,6 +60,14 @@ EVENTS: dict[str, str] = {
     "production_cost_difference": N_(
         "Difference between a production order's released standard and the item's standard cost"
     ),
+    "payroll_expense": N_(
+        "Pay run gross pay: expense account by cost center (its code as the partner group) against wages payable"
+    ),
+    "payroll_tax": N_("Individual income tax withheld in a pay run: its credit account receives the tax"),
+    "repair_parts": N_("Parts issued to a billable repair: cost of sales against inventory"),
+    "repair_parts_warranty": N_("Parts issued to a warranty repair: warranty expense against inventory"),
+    "credit_note": N_("Credit note for returned goods, net amount: revenue against receivable"),
+    "credit_note_tax": N_("Credit note for returned goods, VAT: output VAT against receivable"),
 }
 
 # Entries created by documents are corrected by documents (returns, credit notes), not by reversing the entry.

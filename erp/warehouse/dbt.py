@@ -58,6 +58,8 @@ def dbt_environment(settings: Settings, build_path: Path) -> dict[str, str]:
         "ERP_WAREHOUSE_BUILD_PATH": str(build_path),
         "ERP_SQLITE_PATH": str(sqlite_path),
         "ERP_DUCKDB_EXTENSION_DIR": str(ext_dir),
+        # the warehouse as published before this build: the plan-to-plan diff and alert first-seen dates read it
+        "ERP_PUBLISHED_WAREHOUSE": str(settings.warehouse_path),
     }
 
 

@@ -1,8 +1,10 @@
-"""`erp build`: run dbt into a fresh DuckDB file and publish it atomically, only when everything passed.
+"""Building into a file of its own and publishing it atomically: the one implementation `erp build` and Dagster share.
 
-Readers keep whatever file they opened: ``os.replace`` swaps the directory entry, so an open reader goes on
-reading the old file and the next connection sees the new one. A failed model or test deletes the build file
-and leaves the published warehouse as it was.
+Each run builds into ``ERP_HOME/build/runs/<run id>/warehouse.duckdb`` (a copy of the published warehouse, so
+incremental models only add what is new, or an empty file for a full refresh). ``publish`` checks dbt's results
+for that run and only when every node passed moves the file over the served one with ``os.replace``: readers
+keep whatever file they opened, the next connection sees the new one. A failed model or test, or a crash,
+leaves the published warehouse as it was. The last few publications stay in ``ERP_HOME/snapshots``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import datetime as dt
 import json
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
@@ -24,8 +25,8 @@ from erp.config import Settings, load_settings
 from erp.errors import ServiceError
 from erp.fields import N_
 from erp.i18n import t
-from erp.warehouse.dbt import DbtOutcome, NodeOutcome, dbt_environment, dbt_target_dir, run_dbt
-from erp.warehouse.read import PUBLICATION_TABLE, Publication, read_publication
+from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome
+from erp.warehouse.read import PUBLICATION_TABLE, Publication, failure_path, read_publication
 
 Printer = Callable[[str], None]
 
@@ -56,38 +57,211 @@ class BuildResult:
     seconds: float
 
 
-def build_path(settings: Settings) -> Path:
-    """Where dbt writes. Same file name as the published warehouse, so the DuckDB catalog name never changes."""
-    return settings.build_dir / "next" / settings.warehouse_path.name
+SNAPSHOTS_KEPT = 5
+PUBLISH_LOCK_SECONDS = 120.0
+STALE_RUN_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class BuildTicket:
+    """What a run is building, written beside its build file so the publish step checks it publishes that run."""
+
+    run_id: str
+    as_of: dt.date
+    selection: str
+    full_refresh: bool
+    dbt_seconds: float | None = None
+
+    def save(self, settings: Settings) -> None:
+        data = {**asdict(self), "as_of": self.as_of.isoformat()}
+        _write_atomically(ticket_path(settings, self.run_id), json.dumps(data, indent=2))
+
+    @staticmethod
+    def load(settings: Settings, run_id: str) -> BuildTicket:
+        path = ticket_path(settings, run_id)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ServiceError(
+                t("Run {run} has no build to publish ({path} is missing).", run=run_id, path=path)
+            ) from None
+        return BuildTicket(**{**data, "as_of": dt.date.fromisoformat(data["as_of"])})
+
+
+def run_dir(settings: Settings, run_id: str) -> Path:
+    return settings.build_dir / "runs" / run_id
+
+
+def build_path(settings: Settings, run_id: str) -> Path:
+    """Where dbt writes for a run; named like the published file, so the DuckDB catalog name never changes."""
+    return run_dir(settings, run_id) / settings.warehouse_path.name
+
+
+def ticket_path(settings: Settings, run_id: str) -> Path:
+    return run_dir(settings, run_id) / "ticket.json"
+
+
+def dbt_target_path(settings: Settings, run_id: str) -> Path:
+    """dbt's artifacts (run_results.json, manifest.json) and log for one run."""
+    return run_dir(settings, run_id) / "target"
+
+
+def snapshot_dir(settings: Settings) -> Path:
+    return settings.home / "snapshots"
+
+
+def prepare_build(
+    settings: Settings, run_id: str, as_of: dt.date, selection: str, full_refresh: bool = False
+) -> BuildTicket:
+    """Start a run's build file: a copy of the published warehouse, or nothing for a full refresh.
+
+    Starting from the published tables is what lets incremental models (stock moves, journal lines) add only the
+    new rows, and lets a ``--select`` build keep the published tables of the models it leaves out.
+    """
+    _remove_stale_runs(settings)
+    directory = run_dir(settings, run_id)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    if not full_refresh and settings.warehouse_path.exists():
+        shutil.copyfile(settings.warehouse_path, build_path(settings, run_id))
+    ticket = BuildTicket(run_id=run_id, as_of=as_of, selection=selection, full_refresh=full_refresh)
+    ticket.save(settings)
+    return ticket
+
+
+def dbt_build_args(as_of: dt.date, full_refresh: bool) -> list[str]:
+    return ["build", "--vars", json.dumps({"as_of": as_of.isoformat()}), *(["--full-refresh"] if full_refresh else [])]
+
+
+def finish_dbt(settings: Settings, ticket: BuildTicket, seconds: float) -> BuildTicket:
+    """Note that dbt finished (with whatever outcome run_results.json holds) and how long it took."""
+    done = BuildTicket(**{**asdict(ticket), "dbt_seconds": round(seconds, 3)})
+    done.save(settings)
+    return done
+
+
+def node_results(target: Path) -> list[NodeOutcome]:
+    """Every node dbt ran in a run, from its run_results.json (empty when dbt did not get that far)."""
+    try:
+        data = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    return [
+        NodeOutcome(
+            unique_id=r["unique_id"],
+            resource_type=r["unique_id"].split(".", 1)[0],
+            status=str(r["status"]),
+            message=str(r.get("message") or ""),
+            seconds=float(r.get("execution_time") or 0.0),
+        )
+        for r in data.get("results", [])
+    ]
+
+
+def failure_message(failed: list[NodeOutcome], error: str | None = None) -> str:
+    if failed:
+        lines = [t("dbt build failed; the published warehouse was not changed. Failing nodes:")]
+        for node in failed:
+            first_lines = " ".join(node.message.strip().splitlines()[:3])
+            lines.append(f"  {node.unique_id}: {first_lines}")
+        return "\n".join(lines)
+    return t("dbt build failed; the published warehouse was not changed: {error}", error=error or "?")
+
+
+def check_build(settings: Settings, run_id: str) -> tuple[BuildTicket, list[NodeOutcome]]:
+    """The run's ticket and node results, or BuildFailed unless dbt finished and every node passed."""
+    ticket = BuildTicket.load(settings, run_id)
+    nodes = node_results(dbt_target_path(settings, run_id))
+    failed = [n for n in nodes if n.status in FAILED_STATUSES]
+    if failed:
+        raise BuildFailed(failure_message(failed), failed)
+    if ticket.dbt_seconds is None or not build_path(settings, run_id).exists():
+        raise BuildFailed(t("dbt did not finish run {run}; nothing was published.", run=run_id), [])
+    if not nodes:
+        raise BuildFailed(t("The selection matched no model or test; nothing was published."), [])
+    return ticket, nodes
 
 
 @contextmanager
-def build_lock(settings: Settings) -> Iterator[None]:
-    """One build at a time per ERP_HOME: a second `erp build` fails at once instead of sharing the build file."""
+def publish_lock(settings: Settings, timeout: float = PUBLISH_LOCK_SECONDS) -> Iterator[None]:
+    """One publish at a time per ERP_HOME (a publish takes about a second; a second one waits its turn)."""
     import fcntl
 
     settings.build_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.build_dir / "build.lock").open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ServiceError(
-                t("Another `erp build` is running for {home}.", home=settings.home), code="conflict"
-            ) from None
+    deadline = time.monotonic() + timeout
+    with (settings.build_dir / "publish.lock").open("w") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ServiceError(
+                        t("Another build is publishing to {home}; try again later.", home=settings.home),
+                        code="conflict",
+                    ) from None
+                time.sleep(0.1)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _remove_database(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        p.unlink(missing_ok=True)
+def publish(settings: Settings, run_id: str, keep: int = SNAPSHOTS_KEPT) -> Publication:
+    """Publish a run's build when every dbt node passed: record it, keep a snapshot, swap it in, prune old ones."""
+    ticket, _nodes = check_build(settings, run_id)
+    path = build_path(settings, run_id)
+    marts = _mart_names(dbt_target_path(settings, run_id))
+    with publish_lock(settings):
+        publication = _record_publication(path, settings.warehouse_path, marts, ticket)
+        assert publication.snapshot is not None
+        snapshots = snapshot_dir(settings)
+        snapshots.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(path, snapshots / publication.snapshot)
+        _publish(path, settings.warehouse_path)
+        _prune_snapshots(snapshots, keep)
+    discard_build(settings, run_id)
+    return publication
 
 
-def _mart_names(settings: Settings) -> list[str]:
-    """Tables built from models/marts/, read from the manifest dbt just wrote."""
-    manifest = json.loads((dbt_target_dir(settings) / "target" / "manifest.json").read_text(encoding="utf-8"))
+def discard_build(settings: Settings, run_id: str) -> None:
+    shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
+
+
+def record_failure(settings: Settings, run_id: str, message: str) -> None:
+    """Note a failed build, so the apps can say the data shown is older than the last attempt."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    data = {"run_id": run_id, "failed_at_utc": now.isoformat(), "message": message}
+    _write_atomically(failure_path(settings), json.dumps(data, indent=2))
+
+
+def snapshots(settings: Settings) -> list[Path]:
+    """Published warehouses kept for inspection or rollback, oldest first."""
+    directory = snapshot_dir(settings)
+    return sorted(directory.glob("warehouse-*.duckdb")) if directory.exists() else []
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _remove_stale_runs(settings: Settings) -> None:
+    """Build directories of runs that crashed long ago (a live run is never a day old)."""
+    runs = settings.build_dir / "runs"
+    if not runs.exists():
+        return
+    cutoff = time.time() - STALE_RUN_SECONDS
+    for directory in runs.iterdir():
+        if directory.is_dir() and directory.stat().st_mtime < cutoff:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _mart_names(target: Path) -> list[str]:
+    """Tables built from models/marts/, read from the manifest dbt wrote for this run."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     return sorted(
         node.get("alias") or node["name"]
         for node in manifest["nodes"].values()
@@ -95,10 +269,15 @@ def _mart_names(settings: Settings) -> list[str]:
     )
 
 
-def _record_publication(
-    path: Path, previous: Path, marts: list[str], as_of: dt.date, selection: str, dbt_seconds: float
-) -> Publication:
-    """Append this publication (with the history carried over from the previous warehouse) inside the build."""
+PUBLICATION_COLUMNS = (
+    "publication_id integer primary key, published_at_utc timestamp not null, as_of date not null, "
+    "selection varchar not null, row_counts varchar not null, dbt_seconds double not null, run_id varchar, "
+    "snapshot varchar"
+)
+
+
+def _record_publication(path: Path, previous: Path, marts: list[str], ticket: BuildTicket) -> Publication:
+    """Write the publication history (carried over from the served warehouse) plus this one into the build."""
     conn = duckdb.connect(str(path))
     try:
         tables = {
@@ -111,20 +290,27 @@ def _record_publication(
                 row = conn.execute(f'select count(*) from main."{name}"').fetchone()
                 counts[name] = int(row[0]) if row else 0
         conn.execute("create schema if not exists erp_meta")
-        conn.execute(
-            f"create table if not exists {PUBLICATION_TABLE} (publication_id integer primary key, "
-            "published_at_utc timestamp not null, as_of date not null, selection varchar not null, "
-            "row_counts varchar not null, dbt_seconds double not null)"
-        )
-        empty = conn.execute(f"select count(*) from {PUBLICATION_TABLE}").fetchone()
-        if empty and empty[0] == 0 and previous.exists():
+        # The build may be a copy of an older publication: the history is taken from the one served now.
+        conn.execute(f"drop table if exists {PUBLICATION_TABLE}")
+        conn.execute(f"create table {PUBLICATION_TABLE} ({PUBLICATION_COLUMNS})")
+        if previous.exists():
             _copy_history(conn, previous)
         row = conn.execute(f"select coalesce(max(publication_id), 0) + 1 from {PUBLICATION_TABLE}").fetchone()
         publication_id = int(row[0]) if row else 1
+        snapshot = f"warehouse-{publication_id:06d}-{ticket.as_of.isoformat()}-{ticket.run_id[:8]}.duckdb"
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         conn.execute(
-            f"insert into {PUBLICATION_TABLE} values (?, ?, ?, ?, ?, ?)",
-            [publication_id, now, as_of, selection, json.dumps(counts, sort_keys=True), round(dbt_seconds, 3)],
+            f"insert into {PUBLICATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                publication_id,
+                now,
+                ticket.as_of,
+                ticket.selection,
+                json.dumps(counts, sort_keys=True),
+                ticket.dbt_seconds or 0.0,
+                ticket.run_id,
+                snapshot,
+            ],
         )
         conn.execute("checkpoint")
         publication = read_publication(conn)
@@ -141,14 +327,36 @@ def _copy_history(conn: duckdb.DuckDBPyConnection, previous: Path) -> None:
     except duckdb.Error:
         return  # unreadable old warehouse: the history starts again, the build itself is fine
     try:
-        found = conn.execute(
-            "select count(*) from duckdb_tables() where database_name = 'previous_publication' "
-            "and schema_name = 'erp_meta' and table_name = 'publication'"
-        ).fetchone()
-        if found and found[0]:
-            conn.execute(f"insert into {PUBLICATION_TABLE} select * from previous_publication.{PUBLICATION_TABLE}")
+        columns = {
+            row[0]
+            for row in conn.execute(
+                "select column_name from duckdb_columns() where database_name = 'previous_publication' "
+                "and schema_name = 'erp_meta' and table_name = 'publication'"
+            ).fetchall()
+        }
+        if columns:
+            extra = ", ".join(c if c in columns else "null" for c in ("run_id", "snapshot"))
+            conn.execute(
+                f"insert into {PUBLICATION_TABLE} select publication_id, published_at_utc, as_of, selection, "
+                f"row_counts, dbt_seconds, {extra} from previous_publication.{PUBLICATION_TABLE}"
+            )
     finally:
         conn.execute("DETACH previous_publication")
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A snapshot shares the published file's blocks (a hard link): published files are never written in place."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _prune_snapshots(directory: Path, keep: int) -> None:
+    kept = sorted(directory.glob("warehouse-*.duckdb"))
+    for old in kept[: max(0, len(kept) - keep)]:
+        old.unlink(missing_ok=True)
 
 
 def _publish(path: Path, target: Path) -> None:
@@ -167,60 +375,12 @@ def _publish(path: Path, target: Path) -> None:
         os.close(dir_fd)
 
 
-def _node_printer(out: Printer) -> Callable[[NodeOutcome], None]:
-    lock = threading.Lock()
-
-    def show(node: NodeOutcome) -> None:
-        label = t(STATUS_LABELS[node.status]) if node.status in STATUS_LABELS else node.status.upper()
-        kind, _, name = node.unique_id.partition(".")
-        name = name.split(".", 1)[-1]
-        with lock:
-            out(f"  {label:<5} {kind} {name} ({node.seconds:.2f}s)")
-
-    return show
-
-
-def _failure_message(outcome: DbtOutcome) -> str:
-    if outcome.failed:
-        lines = [t("dbt build failed; the published warehouse was not changed. Failing nodes:")]
-        for node in outcome.failed:
-            first_lines = " ".join(node.message.strip().splitlines()[:3])
-            lines.append(f"  {node.unique_id}: {first_lines}")
-        return "\n".join(lines)
-    return t("dbt build failed; the published warehouse was not changed: {error}", error=outcome.error or "?")
-
-
-def _build_and_publish(
-    settings: Settings, path: Path, as_of: dt.date, select: list[str] | None, out: Printer
-) -> Publication:
-    """The steps of `build`, in order; any exception leaves the published warehouse untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_database(path)
-    out(t("[1/4] Preparing {path} (as of {as_of})", path=path, as_of=as_of.isoformat()))
-    if select and settings.warehouse_path.exists():
-        shutil.copyfile(settings.warehouse_path, path)
-    env = dbt_environment(settings, path)
-
-    out(t("[2/4] Running dbt build (models and tests)"))
-    command = ["build", *(["--select", *select] if select else [])]
-    dbt_started = time.monotonic()
-    outcome = run_dbt(command, env, settings, {"as_of": as_of.isoformat()}, on_node=_node_printer(out))
-    dbt_seconds = time.monotonic() - dbt_started
-    if not outcome.success:
-        raise BuildFailed(_failure_message(outcome), outcome.failed)
-    if not outcome.nodes:
-        raise BuildFailed(t("The selection matched no model or test; nothing was published."), [])
-    out("      " + t("{count} nodes passed in {seconds:.1f}s", count=len(outcome.nodes), seconds=dbt_seconds))
-
-    out(t("[3/4] Recording the publication"))
-    selection = " ".join(select) if select else "*"
-    publication = _record_publication(
-        path, settings.warehouse_path, _mart_names(settings), as_of, selection, dbt_seconds
-    )
-
-    out(t("[4/4] Publishing {path}", path=settings.warehouse_path))
-    _publish(path, settings.warehouse_path)
-    return publication
+def node_line(node: NodeOutcome) -> str:
+    """One progress line per dbt node, as `erp build` prints it."""
+    label = t(STATUS_LABELS[node.status]) if node.status in STATUS_LABELS else node.status.upper()
+    kind, _, name = node.unique_id.partition(".")
+    name = name.split(".", 1)[-1]
+    return f"  {label:<5} {kind} {name} ({node.seconds:.2f}s)"
 
 
 def build(
@@ -228,28 +388,15 @@ def build(
     as_of: dt.date | None = None,
     select: list[str] | None = None,
     out: Printer = print,
+    full_refresh: bool = False,
 ) -> BuildResult:
-    """Run `dbt build` (models and tests) into a fresh file and publish it when everything passed.
+    """`erp build`: run the Dagster warehouse job in this process (dbt build, publish, alerts) and wait for it.
 
-    Without ``select`` the build starts from an empty file. With ``select`` it starts from a copy of the
-    published warehouse, so the models left out keep their published tables.
+    Raises BuildFailed, with the failing dbt nodes, when nothing was published. The orchestration lives in
+    ``pipelines/``; this entry point stays here so callers need not know about Dagster.
     """
-    settings = settings or load_settings()
-    as_of = as_of or dt.date.today()
-    started = time.monotonic()
-    with build_lock(settings):
-        path = build_path(settings)
-        try:
-            publication = _build_and_publish(settings, path, as_of, select, out)
-        finally:
-            _remove_database(path)  # gone after a publish; a failed or interrupted build leaves no file
-    seconds = time.monotonic() - started
-    out(
-        t(
-            "Published warehouse #{id} ({marts} marts) in {seconds:.1f}s",
-            id=publication.publication_id,
-            marts=len(publication.row_counts),
-            seconds=seconds,
-        )
+    from pipelines.inprocess import run_warehouse_job
+
+    return run_warehouse_job(
+        settings or load_settings(), as_of=as_of or dt.date.today(), select=select, out=out, full_refresh=full_refresh
     )
-    return BuildResult(publication=publication, path=settings.warehouse_path, seconds=seconds)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -40,6 +41,17 @@ class Publication:
     selection: str
     row_counts: dict[str, int]
     dbt_seconds: float
+    run_id: str | None = None
+    snapshot: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildFailure:
+    """The newest build that failed: which run, when, and why (the published warehouse was left as it was)."""
+
+    run_id: str
+    failed_at_utc: dt.datetime
+    message: str
 
 
 @contextmanager
@@ -67,16 +79,26 @@ def query(
         return conn.execute(sql, params or []).df()
 
 
-def read_publication(conn: duckdb.DuckDBPyConnection) -> Publication | None:
-    """The newest publication recorded in the warehouse ``conn`` is using, if any."""
+def read_publication(conn: duckdb.DuckDBPyConnection, publication_id: int | None = None) -> Publication | None:
+    """The newest publication (or the one with ``publication_id``) recorded in the warehouse ``conn`` uses."""
     exists = conn.execute(
         "select count(*) from information_schema.tables where table_schema = 'erp_meta' and table_name = 'publication'"
     ).fetchone()
     if not exists or not exists[0]:
         return None
+    columns = {
+        row[0]
+        for row in conn.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'erp_meta' and table_name = 'publication'"
+        ).fetchall()
+    }
+    # run_id and snapshot came with the Dagster pipeline; older warehouses lack them
+    extra = ", ".join(c if c in columns else f"null as {c}" for c in ("run_id", "snapshot"))
     row = conn.execute(
-        f"select publication_id, published_at_utc, as_of, selection, row_counts, dbt_seconds from {PUBLICATION_TABLE} "
-        "order by publication_id desc limit 1"
+        f"select publication_id, published_at_utc, as_of, selection, row_counts, dbt_seconds, {extra} "
+        f"from {PUBLICATION_TABLE} where ? is null or publication_id = ? order by publication_id desc limit 1",
+        [publication_id, publication_id],
     ).fetchone()
     if row is None:
         return None
@@ -87,6 +109,8 @@ def read_publication(conn: duckdb.DuckDBPyConnection) -> Publication | None:
         selection=row[3],
         row_counts={k: int(v) for k, v in json.loads(row[4]).items()},
         dbt_seconds=float(row[5]),
+        run_id=row[6],
+        snapshot=row[7],
     )
 
 
@@ -97,6 +121,48 @@ def last_publication(settings: Settings | None = None) -> Publication | None:
             return read_publication(conn)
     except NotPublished:
         return None
+
+
+def publication_for_run(settings: Settings, run_id: str) -> Publication | None:
+    """The publication a pipeline run made, from the served warehouse's history (None: that run published nothing)."""
+    try:
+        with connect(settings) as conn:
+            newest = read_publication(conn)
+            if newest is None or newest.run_id is None:
+                return None
+            if newest.run_id == run_id:
+                return newest
+            row = conn.execute(f"select publication_id from {PUBLICATION_TABLE} where run_id = ?", [run_id]).fetchone()
+            return read_publication(conn, int(row[0])) if row else None
+    except NotPublished:
+        return None
+
+
+def last_failure(settings: Settings | None = None) -> BuildFailure | None:
+    """The newest failed build when it is newer than the publication served, else None.
+
+    Apps show it beside the publication time: the data shown is older than the last attempt to refresh it.
+    """
+    settings = settings or load_settings()
+    path = failure_path(settings)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        failure = BuildFailure(
+            run_id=str(data["run_id"]),
+            failed_at_utc=dt.datetime.fromisoformat(data["failed_at_utc"]),
+            message=str(data["message"]),
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+    publication = last_publication(settings)
+    if publication is not None and publication.published_at_utc >= failure.failed_at_utc:
+        return None
+    return failure
+
+
+def failure_path(settings: Settings) -> Path:
+    """Where the newest failed build is noted (a small JSON file beside the build directories)."""
+    return settings.build_dir / "last_failure.json"
 
 
 def public_marts(settings: Settings | None = None) -> list[str]:

@@ -88,3 +88,18 @@ def create_database(server_url: str) -> str:
         head, query = server_url.split("?", 1)
         return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
     return f"{server_url.rsplit('/', 1)[0]}/{name}"
+
+
+def clone_database(template_url: str, target_url: str) -> None:
+    """Replace the (empty) database of ``target_url`` by a copy of the one at ``template_url``."""
+    template, target = _name(template_url), _name(target_url)
+    admin_url = target_url.replace(f"/{target}", "/postgres", 1).replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+    admin.dispose()
+
+
+def _name(url: str) -> str:
+    return url.split("?", 1)[0].rsplit("/", 1)[1]

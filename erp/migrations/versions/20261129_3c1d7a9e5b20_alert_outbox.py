@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("email_status", sa.String(length=12), nullable=False),
         sa.Column("emailed_at", sa.DateTime(), nullable=True),
         sa.Column("email_error", sa.Text(), nullable=True),
-        sa.CheckConstraint("severity IN ('low', 'medium', 'high')", name=op.f("ck_alert_outbox_severity")),
+        sa.CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name=op.f("ck_alert_outbox_severity")),
         sa.CheckConstraint("reason IN ('new', 'escalated')", name=op.f("ck_alert_outbox_reason")),
         sa.CheckConstraint(
             "email_status IN ('pending', 'sent', 'failed', 'skipped')", name=op.f("ck_alert_outbox_email_status")

@@ -1,0 +1,181 @@
+"""Benchmark of MRP as the warehouse runs it: the dbt Python models of dbt_project/models/marts/planning/.
+
+    .venv/bin/python benchmarks/mrp.py                          # 100,000 items
+    .venv/bin/python benchmarks/mrp.py --items 10000,100000,300000
+
+Per size: a synthetic problem (erp/planning/synthetic.py: BOM depth 8, 52 weekly buckets, L4L/FOQ/POQ, shared
+components) is written into a DuckDB file as the MRP's input models (int_mrp_items, int_mrp_bom,
+int_mrp_on_hand, int_open_supply, int_mrp_demand: the operational store and staging are not part of MRP), then
+`dbt run` builds the MRP models (mrp_plan and its output marts) into that file, in-process, exactly as
+`erp build` does. Printed:
+
+- items, BOM lines, planned orders and rows written by the MRP models;
+- mrp_s: the MRP models' own seconds from dbt's run_results.json (execution_time, without dbt's start-up),
+  summed over the models (they run one after another here: threads 1);
+- peak_rss_mb: the process's peak resident memory (dbt, the inputs and the plan included);
+- floor_s: DuckDB reading the same five inputs into the process (Arrow) and writing tables of the same rows
+  and columns as the MRP models wrote (the least any implementation must do), and mrp_s / floor_s;
+- reference_s: the per-item loop (erp/planning/reference.py) planning the same problem (loop only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from erp.config import load_settings  # noqa: E402
+from erp.planning.problem import load_problem  # noqa: E402
+from erp.planning.reference import reference_plan  # noqa: E402
+from erp.planning.synthetic import synthetic_problem  # noqa: E402
+from erp.warehouse.dbt import OFFLINE_ENV, run_dbt  # noqa: E402
+from erp.warehouse.extensions import prepare_extension_dir  # noqa: E402
+
+MRP_MODELS = ("mrp_plan", "mrp_planned_orders", "mrp_records", "mrp_exceptions", "mrp_pegging")
+INPUTS = ("int_mrp_items", "int_mrp_bom", "int_mrp_on_hand", "int_open_supply", "int_mrp_demand")
+
+
+def write_inputs(path: Path, problem: dict) -> None:
+    """The synthetic frames as the intermediate models the MRP reads (same columns and types)."""
+    items, bom, on_hand = problem["items"], problem["bom"], problem["on_hand"]
+    receipts, demand = problem["scheduled_receipts"], problem["demand"]
+    conn = duckdb.connect(str(path))
+    try:
+        conn.register("items_df", items)
+        conn.execute(
+            "create table int_mrp_items as select row_number() over () as item_id, item_code, item_type, "
+            "cast(lead_time_days as integer) as lead_time_days, lot_sizing, "
+            "cast(lot_size_qty as decimal(18, 6)) as lot_size_qty, "
+            "cast(lot_size_periods as integer) as lot_size_periods, "
+            "cast(min_order_qty as decimal(18, 6)) as min_order_qty, "
+            "cast(order_multiple as decimal(18, 6)) as order_multiple, "
+            "cast(safety_stock_qty as decimal(18, 6)) as safety_stock_qty, cast(1 as decimal(18, 4)) as standard_cost "
+            "from items_df"
+        )
+        conn.register("bom_df", bom)
+        conn.execute(
+            "create table int_mrp_bom as select parent_item, component_item, "
+            "cast(qty_per as decimal(18, 6)) as qty_per, "
+            "cast(scrap_pct as decimal(9, 6)) as scrap_pct from bom_df"
+        )
+        conn.register("oh_df", on_hand)
+        conn.execute(
+            "create table int_mrp_on_hand as select item_code, cast(sum(quantity) as decimal(38, 6)) as quantity "
+            "from oh_df group by item_code"
+        )
+        conn.register("sr_df", receipts)
+        conn.execute(
+            "create table int_open_supply as select item_code, cast(due_date as date) as due_date, "
+            "cast(quantity as decimal(18, 6)) as quantity, 'purchase' as supply_type, order_ref, "
+            "'scheduled_receipt' as source_table from sr_df"
+        )
+        conn.register("dem_df", demand)
+        conn.execute(
+            "create table int_mrp_demand as select item_code, cast(due_date as date) as due_date, "
+            "cast(quantity as decimal(18, 6)) as quantity, demand_type, source_ref, 'planning_demand' as source_table "
+            "from dem_df"
+        )
+        conn.execute("checkpoint")
+    finally:
+        conn.close()
+
+
+def floor_seconds(path: Path) -> tuple[float, int]:
+    """Read the inputs into the process and write tables as large as the MRP models' outputs."""
+    conn = duckdb.connect(str(path))
+    try:
+        outputs = {name: conn.execute(f"select * from {name}").to_arrow_table() for name in MRP_MODELS}
+        rows = sum(t.num_rows for t in outputs.values())
+        started = time.perf_counter()
+        for name in INPUTS:
+            conn.execute(f"select * from {name}").to_arrow_table()
+        for name, table in outputs.items():
+            conn.register("floor_src", table)
+            conn.execute(f"create table floor_{name} as select * from floor_src")
+            conn.unregister("floor_src")
+        seconds = time.perf_counter() - started
+        for name in outputs:
+            conn.execute(f"drop table floor_{name}")
+    finally:
+        conn.close()
+    return seconds, rows
+
+
+def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdir: Path) -> dict:
+    problem = synthetic_problem(n_items, depth=depth, horizon_weeks=weeks, seed=seed)
+    run_dir = workdir / f"items_{n_items}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "warehouse.duckdb"
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    write_inputs(path, problem)
+    store = run_dir / "empty_store.sqlite"  # the profile attaches a store; MRP does not read it
+    sqlite3.connect(store).close()
+    env = {
+        **OFFLINE_ENV,
+        "ERP_DBT_TARGET": "duckdb",
+        "ERP_WAREHOUSE_BUILD_PATH": str(path),
+        "ERP_SQLITE_PATH": str(store),
+        "ERP_DUCKDB_EXTENSION_DIR": str(prepare_extension_dir(workdir / "duckdb_extensions")),
+        "ERP_PUBLISHED_WAREHOUSE": "",
+    }
+    variables = {"as_of": problem["as_of"].isoformat(), "mrp_horizon_weeks": weeks}
+    target = run_dir / "dbt"
+    outcome = run_dbt(
+        ["run", "--threads", "1", "--select", *MRP_MODELS], env, load_settings(), variables, target_dir=target
+    )
+    if not outcome.success:
+        raise SystemExit(f"dbt run failed: {outcome.error or [(n.unique_id, n.message) for n in outcome.failed]}")
+    results = json.loads((target / "target" / "run_results.json").read_text(encoding="utf-8"))
+    seconds = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results["results"]}
+    mrp_s = sum(seconds[m] for m in MRP_MODELS)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    floor_s, rows = floor_seconds(path)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        planned = conn.execute("select count(*) from mrp_planned_orders").fetchone()[0]
+    row = {
+        "items": n_items,
+        "bom_lines": len(problem["bom"]),
+        "planned_orders": planned,
+        "rows_written": rows,
+        "mrp_s": round(mrp_s, 2),
+        **{f"{m}_s": round(seconds[m], 2) for m in MRP_MODELS},
+        "peak_rss_mb": round(peak_mb),
+        "floor_s": round(floor_s, 2),
+        "mrp_over_floor": round(mrp_s / floor_s, 2),
+    }
+    if reference:
+        checked = load_problem(**problem)
+        started = time.perf_counter()
+        reference_plan(checked)
+        row["reference_s"] = round(time.perf_counter() - started, 2)
+    return row
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", default="100000", help="comma-separated problem sizes (default 100000)")
+    parser.add_argument("--depth", type=int, default=8, help="BOM levels (default 8)")
+    parser.add_argument("--weeks", type=int, default=52, help="weekly buckets (default 52)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-reference", action="store_true", help="skip the per-item reference loop")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="erp-mrp-bench-") as tmp:
+        os.environ.setdefault("ERP_HOME", str(Path(tmp) / "home"))
+        for size in (int(s) for s in args.items.split(",")):
+            row = run(size, args.depth, args.weeks, args.seed, not args.no_reference, Path(tmp))
+            print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()

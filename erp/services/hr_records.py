@@ -1,0 +1,197 @@
+"""Employee records beyond the master data: skills with levels, confidential personal data, and leave.
+
+Personal data (identity number, birth date, address, bank account) is read and written only by roles holding
+``hr.confidential`` (hr and finance); the read functions here take a Session and check it, so no page or export
+can show it to anyone else by forgetting a check.
+
+Leave records: requested -> approved -> taken, requested -> rejected, requested or approved -> cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from erp import schema as s
+from erp.errors import FieldError, ServiceError
+from erp.fields import N_, Choice, Date, Dec, FieldSet, Int, Ref, Text
+from erp.i18n import t
+from erp.services.base import Session, Tx, action, fetch_one
+from erp.services.documents import ZERO, dec, raise_if
+from erp.services.records import Entity, EntityActions
+from erp.services.workflow import locked, move
+
+CONFIDENTIAL = "hr.confidential"
+
+SKILLS = Entity(
+    name="employee_skills",
+    label=N_("Employee skills"),
+    table=s.employee_skill,
+    key=("employee", "skill"),
+    fields=FieldSet(
+        (
+            Ref("employee", N_("Employee"), required=True, column="employee_id", table=s.employee, key="employee_code"),
+            Text("skill", N_("Skill"), required=True, max_length=100),
+            Int("level", N_("Level (1 basic to 5 expert)"), required=True, min_value=1, max_value=5),
+            Date("certified_on", N_("Certified on")),
+        )
+    ),
+    permission="employees.manage",
+    audit_name="employee_skill",
+)
+skill_actions = EntityActions(SKILLS)
+
+
+def employee_id(conn: Connection, code: Any, field: str = "employee") -> int:
+    found = conn.execute(select(s.employee.c.id).where(s.employee.c.employee_code == str(code or "").strip())).scalar()
+    if found is None:
+        raise ServiceError(FieldError(field, t("{value} does not exist", value=code)), code="not_found")
+    return found
+
+
+# --- personal data ------------------------------------------------------------------------------------------
+
+PERSONAL = FieldSet(
+    (
+        Ref("employee", N_("Employee"), required=True, column="employee_id", table=s.employee, key="employee_code"),
+        Text("id_number", N_("Identity number"), max_length=40),
+        Date("birth_date", N_("Birth date")),
+        Text("phone", N_("Phone"), max_length=40),
+        Text("address", N_("Address"), max_length=400),
+        Text("bank_account", N_("Salary bank account"), max_length=60),
+        Text("emergency_contact", N_("Emergency contact")),
+    )
+)
+
+
+@action("employee_personal.save", CONFIDENTIAL)
+def save_personal_data(tx: Tx, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Create or replace an employee's personal data."""
+    values, errors = PERSONAL.validate(data, tx.conn)
+    raise_if(errors)
+    table = s.employee_personal
+    before = fetch_one(tx.conn, table, employee_id=values["employee_id"])
+    if before is None:
+        tx.conn.execute(insert(table).values(**values))
+    else:
+        tx.conn.execute(update(table).where(table.c.employee_id == values["employee_id"]).values(**values))
+    tx.audit("employee_personal", data["employee"], before, values)
+    return values
+
+
+def personal_data(session: Session, employee_code: str) -> dict[str, Any] | None:
+    """An employee's personal data; refused to anyone without hr.confidential."""
+    session.require(CONFIDENTIAL)
+    with session.read() as conn:
+        return fetch_one(conn, s.employee_personal, employee_id=employee_id(conn, employee_code))
+
+
+# --- leave --------------------------------------------------------------------------------------------------
+
+LEAVE_TYPES = ("annual", "sick", "personal", "marriage", "maternity", "paternity", "bereavement", "unpaid")
+LEAVE_FLOW = {
+    "requested": ("approved", "rejected", "cancelled"),
+    "approved": ("taken", "cancelled"),
+}
+LEAVE_FIELDS = FieldSet(
+    (
+        Ref("employee", N_("Employee"), required=True, column="employee_id", table=s.employee, key="employee_code"),
+        Choice("leave_type", N_("Leave type"), required=True, choices=LEAVE_TYPES),
+        Date("start_date", N_("First day"), required=True),
+        Date("end_date", N_("Last day"), required=True),
+        Dec("days", N_("Days (blank: the weekdays in the range)"), positive=True, max_value=366),
+        Text("reason", N_("Reason"), max_length=400),
+        Text("reference", N_("Reference"), max_length=60),
+    )
+)
+
+
+def weekdays(start: dt.date, end: dt.date) -> int:
+    return sum(1 for n in range((end - start).days + 1) if (start + dt.timedelta(days=n)).weekday() < 5)
+
+
+@action("leave.request", "hr.leave")
+def request_leave(tx: Tx, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Record a leave request: ``{employee, leave_type, start_date, end_date, days, reason}``."""
+    values, errors = LEAVE_FIELDS.validate(data, tx.conn)
+    if not errors:
+        if values["end_date"] < values["start_date"]:
+            errors.append(FieldError("end_date", t("must not be before the first day")))
+        elif values.get("days") is None:
+            values["days"] = Decimal(weekdays(values["start_date"], values["end_date"]))
+            if values["days"] == 0:
+                errors.append(FieldError("days", t("the range holds no weekday; give the days")))
+    if not errors:
+        lr = s.leave_record
+        overlap = tx.conn.execute(
+            select(lr.c.number).where(
+                lr.c.employee_id == values["employee_id"],
+                lr.c.status.in_(("requested", "approved", "taken")),
+                and_(lr.c.start_date <= values["end_date"], lr.c.end_date >= values["start_date"]),
+            )
+        ).scalar()
+        if overlap:
+            errors.append(FieldError("start_date", t("overlaps the leave {number}", number=overlap)))
+    raise_if(errors)
+    number = tx.next_number("lv")
+    row = {
+        **values,
+        "number": number,
+        "status": "requested",
+        "reason": values.get("reason") or None,
+        "reference": values.get("reference") or None,
+        "requested_by": tx.actor.username,
+        "created_at": tx.now,
+    }
+    tx.conn.execute(insert(s.leave_record).values(**row))
+    tx.audit("leave_record", number, None, row)
+    return row
+
+
+def _decide(tx: Tx, number: str, to: str) -> dict[str, Any]:
+    row = locked(tx.conn, s.leave_record, number, t("Leave record"), "number")
+    extra = {"decided_by": tx.actor.username} if to in ("approved", "rejected") else {}
+    return move(tx, s.leave_record, row, to, LEAVE_FLOW, "number", **extra)
+
+
+@action("leave.approve", "hr.leave")
+def approve_leave(tx: Tx, number: str) -> dict[str, Any]:
+    return _decide(tx, number, "approved")
+
+
+@action("leave.reject", "hr.leave")
+def reject_leave(tx: Tx, number: str) -> dict[str, Any]:
+    return _decide(tx, number, "rejected")
+
+
+@action("leave.taken", "hr.leave")
+def mark_leave_taken(tx: Tx, number: str) -> dict[str, Any]:
+    return _decide(tx, number, "taken")
+
+
+@action("leave.cancel", "hr.leave")
+def cancel_leave(tx: Tx, number: str) -> dict[str, Any]:
+    return _decide(tx, number, "cancelled")
+
+
+def leave_taken(session: Session, employee_code: str, year: int) -> dict[str, Decimal]:
+    """Days of approved or taken leave per type starting in a year."""
+    session.require("hr.leave")
+    lr = s.leave_record
+    with session.read() as conn:
+        emp = employee_id(conn, employee_code)
+        rows = conn.execute(
+            select(lr.c.leave_type, func.sum(lr.c.days))
+            .where(
+                lr.c.employee_id == emp,
+                lr.c.status.in_(("approved", "taken")),
+                lr.c.start_date >= dt.date(year, 1, 1),
+                lr.c.start_date <= dt.date(year, 12, 31),
+            )
+            .group_by(lr.c.leave_type)
+        ).all()
+    return {kind: dec(days) if days is not None else ZERO for kind, days in rows}

@@ -1,0 +1,180 @@
+"""MRP and inventory alerts in the warehouse (issue 8): the import contract end to end, and the published tables.
+
+One store and one `erp build` serve the module (dbt is slow to start); a second, selected build checks the
+plan-to-plan diff and that a still-true alert keeps its first_seen date.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from erp.cli import main
+from erp.planning import plan_reference
+from erp.planning.engine import engine_plan
+from erp.planning.problem import load_problem
+from erp.planning.synthetic import synthetic_problem
+from erp.planning.tables import decimals, plan_tables
+from erp.warehouse import read
+
+WORKED_EXAMPLE = {
+    "items.csv": "item_code,description,item_type,uom,lead_time_days,lot_sizing,lot_size_qty,lot_size_periods,"
+    "min_order_qty,order_multiple,safety_stock_qty,standard_cost\n"
+    "A,Assembly A,make,PCS,7,L4L,0,1,0,0,0,100\n"
+    "B,Component B,buy,PCS,14,FOQ,50,1,0,0,0,10\n"
+    "C,Spare part C,buy,PCS,7,L4L,0,1,0,0,30,5\n",
+    "bom.csv": "parent_item,component_item,qty_per,scrap_pct\nA,B,2,0\n",
+    "on_hand.csv": "item_code,location,quantity\nA,FG,10\nB,RAW,20\nC,RAW,12\n",
+    "scheduled_receipts.csv": "item_code,due_date,quantity\nC,2026-03-02,40\n",
+    "demand.csv": "item_code,due_date,quantity,demand_type\n"
+    "A,2026-01-19,30,order\nA,2026-02-02,20,order\nC,2026-01-12,15,order\n",
+}
+WORKED_ORDERS = [
+    ("A", "2026-01-12", "2026-01-19", 20),
+    ("A", "2026-01-26", "2026-02-02", 20),
+    ("B", "2026-01-05", "2026-01-12", 50),
+    ("B", "2026-01-12", "2026-01-26", 50),
+]
+
+
+def erp(*args: str) -> None:
+    assert main(list(args)) == 0, args
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The worked example of issue 8 imported with `erp import` and built with `erp build --as-of 2026-01-05`."""
+    root = tmp_path_factory.mktemp("mrp")
+    scenario = root / "scenario"
+    scenario.mkdir()
+    for name, text in WORKED_EXAMPLE.items():
+        (scenario / name).write_text(text, encoding="utf-8")
+    password = root / "password.txt"
+    password.write_text("a-long-enough-password\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ERP_HOME", str(root / "home"))
+        mp.delenv("ERP_DATABASE_URL", raising=False)
+        mp.setenv("ERP_LANG", "en")
+        erp("init", "--admin-password-file", str(password))
+        erp("import", str(scenario))
+        erp("build", "--as-of", "2026-01-05")
+        yield root
+
+
+def test_worked_example_end_to_end(home: Path) -> None:
+    out = home / "planned.csv"
+    erp("export", "mrp_planned_orders", "--out", str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    got = [(r["item_code"], r["release_date"], r["due_date"], Decimal(r["quantity"])) for r in rows]
+    # C only needs its safety stock restored: 12 on hand - 15 ordered + 30 safety = 33, due in period 2
+    assert [g for g in got if g[0] != "C"] == [(c, r, d, Decimal(q)) for c, r, d, q in WORKED_ORDERS]
+    assert [r["order_type"] for r in rows if r["item_code"] != "C"] == ["production"] * 2 + ["purchase"] * 2
+    expedite = read.query("select item_code, exception_date from mrp_exceptions where exception_type = 'expedite'")
+    assert ("B", pd.Timestamp("2026-01-12")) in list(expedite.itertuples(index=False, name=None))
+
+
+def test_records_pegging_and_exceptions_are_published(home: Path) -> None:
+    records = read.query(
+        "select period, gross, projected_on_hand, net, planned_receipts, planned_releases from mrp_records "
+        "where item_code = 'B' order by period"
+    )
+    rows = [tuple(float(v) for v in r) for r in records.itertuples(index=False)]
+    assert rows == [
+        (1, 0, 20, 0, 0, 50),  # every item's first week is published
+        (2, 40, 30, 20, 50, 50),
+        (4, 40, 40, 10, 50, 0),  # week 3 has no activity: left out, projected on hand 30 carries over
+    ]
+    pegs = read.query("select item_code, source_type, parent_item, quantity from mrp_pegging order by 1, 2")
+    assert ("B", "parent", "A", 40.0) in [(a, b, c, float(d)) for a, b, c, d in pegs.itertuples(index=False)]
+    planned = read.query("select item_code, pegged_order_qty, pegged_parent_qty from mrp_planned_orders")
+    assert planned.groupby("item_code")[["pegged_order_qty", "pegged_parent_qty"]].sum().astype(float).to_dict(
+        "index"
+    ) == {
+        "A": {"pegged_order_qty": 50.0, "pegged_parent_qty": 0.0},
+        "B": {"pegged_order_qty": 0.0, "pegged_parent_qty": 80.0},
+        "C": {"pegged_order_qty": 15.0, "pegged_parent_qty": 0.0},
+    }
+    header = read.query("select as_of, horizon_weeks, items, planned_orders from mrp_plan")
+    assert header.iloc[0].tolist()[1:] == [26, 3, 6]
+
+
+def test_inventory_alerts_and_item_stats(home: Path) -> None:
+    alerts = read.query(
+        "select alert_key, alert_type, severity, alert_date, first_seen, quantity from inventory_alerts"
+    )
+    by_key = {r.alert_key: r for r in alerts.itertuples()}
+    stockout = by_key["A|projected_stockout"]
+    assert (stockout.alert_date, float(stockout.quantity)) == (pd.Timestamp("2026-01-19"), 20.0)  # 10 - 30 on Jan 19
+    assert by_key["C|below_safety_stock"].severity == "medium" and float(by_key["C|below_safety_stock"].quantity) == 18
+    assert by_key["C|projected_stockout"].alert_date == pd.Timestamp("2026-01-12")  # 12 - 15, receipt in March
+    assert {r.first_seen for r in alerts.itertuples()} == {pd.Timestamp("2026-01-05")}
+    stats = read.query("select item_code, abc_class, xyz_class, demand_basis, reorder_point from inventory_item_stats")
+    assert set(stats.item_code) == {"A", "B", "C"} and set(stats.demand_basis) == {"mrp"}
+
+
+def test_second_build_diffs_the_plan_and_keeps_first_seen(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERP_HOME", str(home / "home"))
+    monkeypatch.setenv("ERP_LANG", "en")
+    erp(
+        "build",
+        "--as-of",
+        "2026-01-12",
+        "--select",
+        "path:models/intermediate/planning",
+        "path:models/marts/planning",
+    )
+    diff = read.query("select item_code, due_date, change_type from mrp_plan_diff order by 1, 2")
+    assert not diff.empty and set(diff.change_type) <= {"new", "removed", "quantity_changed", "release_moved"}
+    alerts = read.query("select alert_key, first_seen from inventory_alerts")
+    kept = dict(alerts.itertuples(index=False))
+    assert kept["A|projected_stockout"] == pd.Timestamp("2026-01-05")  # still true: same alert, first seen last week
+    assert read.query("select as_of from mrp_plan").iloc[0, 0] == pd.Timestamp("2026-01-12")
+
+
+def test_published_tables_equal_the_reference_frames() -> None:
+    problem_args = synthetic_problem(3_000, depth=5, horizon_weeks=20, seed=3)
+    problem = load_problem(**problem_args)
+    tables = plan_tables(problem, engine_plan(problem))
+    expected = plan_reference(**problem_args)
+
+    orders = tables["mrp_planned_orders"].to_pandas()
+    ref = expected.planned_orders
+    assert orders.item_code.tolist() == ref.item_code.astype(str).tolist()
+    assert (pd.to_datetime(orders.release_date).to_numpy() == ref.release_date.to_numpy()).all()
+    assert orders.quantity.map(float).tolist() == ref.quantity.tolist()
+    assert orders.expedite.tolist() == ref.expedite.tolist()
+
+    pegging = tables["mrp_pegging"].to_pandas()
+    assert pegging.planned_order_id.tolist() == expected.pegging.planned_order_id.tolist()
+    assert pegging.source_ref.fillna("").tolist() == expected.pegging.source_ref.fillna("").tolist()
+    assert pegging.quantity.map(float).tolist() == expected.pegging.quantity.tolist()
+    by_order = pegging.assign(q=pegging.quantity.map(float)).groupby("planned_order_id").q.sum()
+    summed = orders.set_index("planned_order_id")[["pegged_order_qty", "pegged_forecast_qty", "pegged_parent_qty"]]
+    assert np.allclose(summed.astype(float).sum(axis=1).loc[by_order.index], by_order)
+
+    exceptions = tables["mrp_exceptions"].to_pandas()
+    assert exceptions.detail.tolist() == expected.exceptions.detail.tolist()
+
+    # the record keeps every active week; the weeks left out are quiet and carry the projected balance
+    records = tables["mrp_records"].to_pandas()
+    full = expected.records.assign(item_code=expected.records.item_code.astype(str)).set_index(["item_code", "period"])
+    shown = full.loc[list(zip(records.item_code, records.period, strict=True))]
+    for column in ("gross", "scheduled", "projected_on_hand", "net", "planned_receipts", "planned_releases"):
+        assert records[column].map(float).tolist() == shown[column].tolist(), column
+    hidden = full.drop(index=shown.index)
+    assert (hidden[["gross", "scheduled", "net", "planned_receipts", "planned_releases"]] == 0).all().all()
+    carried = full.projected_on_hand.groupby(level=0).shift(1)
+    assert (hidden.projected_on_hand == carried.loc[hidden.index]).all()
+
+
+def test_decimals_are_exact_millionths() -> None:
+    values = np.array([0, 1, -1, 20_000_000, -123_456_789, 10**17], dtype=np.int64)
+    got = [str(v) for v in decimals(values).to_pylist()]
+    assert got == ["0.000000", "0.000001", "-0.000001", "20.000000", "-123.456789", "100000000000.000000"]
