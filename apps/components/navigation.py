@@ -44,6 +44,9 @@ INVENTORY = N_("Inventory")
 PROCUREMENT = N_("Procurement")
 PRODUCTION = N_("Production")
 FINANCE = N_("Finance")
+HR = N_("HR")
+SERVICE = N_("Service")
+IT = N_("IT")
 ADMINISTRATION = N_("Administration")
 
 PAGES: tuple[PageSpec, ...] = (
@@ -168,6 +171,16 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "workspaces/budgets.py", N_("Budgets"), ":material/savings:", FINANCE, ("budgets.manage", "budgets.approve")
     ),
+    PageSpec(
+        "workspaces/pay_runs.py", N_("Pay runs"), ":material/payments:", HR, ("payroll.manage", "payroll.approve")
+    ),
+    PageSpec("workspaces/repairs.py", N_("Repairs"), ":material/build:", SERVICE, ("service.repairs",)),
+    PageSpec("workspaces/complaints.py", N_("Complaints"), ":material/feedback:", SERVICE, ("service.complaints",)),
+    PageSpec(
+        "workspaces/tickets.py", N_("IT tickets"), ":material/support_agent:", IT, ("tickets.raise", "it.support")
+    ),
+    PageSpec("workspaces/it_assets.py", N_("IT assets"), ":material/devices:", IT, ("it.assets",)),
+    PageSpec("workspaces/access_review.py", N_("Access review"), ":material/policy:", IT, ("access.review",)),
     PageSpec("workspaces/users.py", N_("Users and roles"), ":material/group:", ADMINISTRATION, ("users.manage",)),
     PageSpec("workspaces/audit.py", N_("Audit log"), ":material/history:", ADMINISTRATION, ("audit.read",)),
 )
