@@ -1,10 +1,19 @@
 """The stages of ``erp demo``, run in order inside one transaction: all of the demo company, or nothing.
 
-Stage 1 creates the master data. Later stages (sales history, purchasing, production, budgets, payroll,
-HR, service, IT) are appended to ``STAGES``: each is a function of the :class:`DemoContext`, draws its
-randomness from ``ctx.rng(<its name>)`` so it never disturbs the others, reads what earlier stages left
-in the context (``ctx.master``: finished goods with their expected yearly demand, buy items with their
-supplier group), loads its documents through the service layer and returns counts to print.
+Stage 1 creates the master data; stages 2 to 5 add two years of operations up to the as-of date (opening
+balances, order to cash, procure to pay, production, stock counts, running costs, budgets, period closes)
+and the open documents and forecasts MRP plans from. Each stage is a function of the :class:`DemoContext`,
+draws its randomness from ``ctx.rng(<its name>)`` so it never disturbs the others, reads what earlier stages
+left in the context (``ctx.master``: finished goods with their expected yearly demand, buy items with their
+supplier group; ``ctx.world``: the simulated stock and partners), loads its documents through the service
+layer as the demo user whose role would do it (``ctx.users["finance"]``) and returns counts to print.
+
+Still to come (their services are being built): payroll runs, recruiting and training (HR), repairs, RMAs
+and complaints (service), IT assets and patches. Append them to ``STAGES`` before "finance" when they post
+to the ledger (periods up to two months before the as-of date are closed there, and the budgets approved
+there cover only running costs: payroll needs its own budget lines, added to a new version approved after
+copying ``BUD-<year>``), after it otherwise. Labour reported on production orders is credited to wages
+payable (2211); the payroll stage should clear it.
 """
 
 from __future__ import annotations
@@ -15,14 +24,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from erp.demo.finance import run_finance
+from erp.demo.forecasts import run_forecasts
 from erp.demo.generator import MasterData, generate_master_data, stage_rng
 from erp.demo.load import existing_data, load_master_data
+from erp.demo.opening import run_opening
+from erp.demo.operations import run_operations
 from erp.demo.people import DEMO_USERS
+from erp.demo.sessions import DemoSessions
+from erp.demo.sim import Sim
+from erp.demo.timeline import Timeline
+from erp.demo.world import World
 from erp.errors import FieldError, ServiceError
 from erp.fields import N_
 from erp.i18n import t
 from erp.passwords import MIN_PASSWORD_LENGTH
-from erp.services.base import Session
+from erp.services.base import Session, Tx
 
 # Up to about 12 every scale gets 150 x S finished goods; beyond, the catalogue of real model series runs
 # out of distinct models and products grow more slowly than the rest (scale 20: about 2,600).
@@ -38,9 +55,24 @@ class DemoContext:
     password: str
     master: MasterData | None = None
     notes: list[str] = field(default_factory=list)
+    tx: Tx | None = None  # the demo's one transaction, set by run_demo
+    world: World | None = None
+    _users: DemoSessions | None = None
 
     def rng(self, name: str) -> random.Random:
         return stage_rng(self.seed, name)
+
+    @property
+    def users(self) -> DemoSessions:
+        """Sessions of the demo users (by user name) inside the demo's transaction."""
+        if self._users is None:
+            assert self.tx is not None
+            self._users = DemoSessions(self.session, self.tx)
+        return self._users
+
+    @property
+    def timeline(self) -> Timeline:
+        return Timeline.ending(self.as_of)
 
 
 @dataclass(frozen=True)
@@ -62,12 +94,44 @@ def _master_data(ctx: DemoContext) -> dict[str, int]:
     return load_master_data(ctx.session, ctx.master, ctx.password)
 
 
+def _opening(ctx: DemoContext) -> dict[str, int]:
+    assert ctx.master is not None
+    ctx.world = World(ctx.master)
+    return run_opening(ctx.users, ctx.world, ctx.timeline, ctx.rng("opening"), ctx.scale)
+
+
+def _operations(ctx: DemoContext) -> dict[str, int]:
+    assert ctx.world is not None
+    return run_operations(Sim(ctx.users, ctx.world, ctx.timeline, ctx.scale, ctx.seed))
+
+
+def _finance(ctx: DemoContext) -> dict[str, int]:
+    return run_finance(ctx.users, ctx.timeline, ctx.rng("finance"), ctx.scale)
+
+
+def _forecasts(ctx: DemoContext) -> dict[str, int]:
+    assert ctx.world is not None
+    return run_forecasts(ctx.users, ctx.world, ctx.timeline, ctx.rng("forecasts"))
+
+
 STAGES: list[Stage] = [
     Stage(
         "master_data",
         N_("Master data: products, bills of materials, routings, partners, employees, users"),
         _master_data,
     ),
+    Stage(
+        "opening",
+        N_("Opening balances: fiscal years, approval limits, price lists, opening stock count and journal"),
+        _opening,
+    ),
+    Stage(
+        "operations",
+        N_("Two years of operations: sales, purchasing, production, stock counts, open documents"),
+        _operations,
+    ),
+    Stage("finance", N_("Running costs, budgets and closed periods"), _finance),
+    Stage("forecasts", N_("Sales forecast for the next six months"), _forecasts),
 ]
 
 
@@ -95,6 +159,7 @@ def run_demo(
     ctx = DemoContext(session, seed, scale, as_of, password)
     results = []
     with session.transaction() as tx:
+        ctx.tx = tx
         found = existing_data(tx.conn, [u for u, _role, _dept in DEMO_USERS])
         if found:
             raise ServiceError(
