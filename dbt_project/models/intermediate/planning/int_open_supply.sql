@@ -1,9 +1,40 @@
-{#- Firm open supply MRP nets but never moves: one row per open order (line) with its remaining quantity due.
-
-    Extension point: open purchase order lines and open production orders (issue 4) are added here as further
-    `union all` branches with the same columns (remaining quantity = ordered - received, due date = the line's
-    expected date; supply_type purchase|production; order_ref = the document number, unique across branches).
+{#- Firm open supply MRP nets but never moves: one row per open order (line) with its remaining quantity due,
+    the same rows as erp.services.open_supply.open_supply():
+    - approved purchase order lines not fully received (order approved or partially received): ordered -
+      received, due on the line's expected date, order_ref ORDER/LINE;
+    - production orders planned or released with quantity still to make: quantity - completed, due on the
+      order's due date, order_ref the order number;
+    - scheduled receipts imported from another system.
     MRP, the exception messages and the inventory alerts all read open supply only from this model. -#}
+select
+    i.item_code,
+    line.expected_date as due_date,
+    cast(line.quantity - line.received_qty as numeric(18, 6)) as quantity,
+    'purchase' as supply_type,
+    {{ dbt.concat(['po.order_number', "'/'", cast_text('line.line_no')]) }} as order_ref,
+    'purchase_order_line' as source_table
+from {{ ref('stg_ops__purchase_order_line') }} as line
+inner join {{ ref('stg_ops__purchase_order') }} as po on po.purchase_order_id = line.purchase_order_id
+inner join {{ ref('int_mrp_items') }} as i on i.item_id = line.item_id
+where po.order_status in ('approved', 'partially_received')
+    and line.received_qty < line.quantity
+
+union all
+
+select
+    i.item_code,
+    mo.due_date,
+    cast(mo.quantity - mo.completed_qty as numeric(18, 6)) as quantity,
+    'production' as supply_type,
+    mo.order_number as order_ref,
+    'production_order' as source_table
+from {{ ref('stg_ops__production_order') }} as mo
+inner join {{ ref('int_mrp_items') }} as i on i.item_id = mo.item_id
+where mo.order_status in ('planned', 'released')
+    and mo.completed_qty < mo.quantity
+
+union all
+
 select
     i.item_code,
     r.due_date,
