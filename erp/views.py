@@ -276,12 +276,18 @@ def audit_entries(
     return RecordPage(rows=rows, total=total, page=page, page_size=page_size)
 
 
-def audit_entry(conn: Connection, entry_id: int) -> dict[str, Any] | None:
-    """One audit row with its before and after states decoded from JSON."""
+def audit_entry(conn: Connection, entry_id: int, actor: Actor) -> dict[str, Any] | None:
+    """One audit row with its before and after states decoded from JSON.
+
+    Pay and personal data stay confidential in the audit log too: their bodies are withheld from readers
+    without ``hr.confidential`` (``withheld`` is then True)."""
+    from erp.services.payroll import CONFIDENTIAL_AUDIT
+
     row = fetch_one(conn, s.audit_log, id=entry_id)
     if row is None:
         return None
+    row["withheld"] = row["entity"] in CONFIDENTIAL_AUDIT and not actor.can("hr.confidential")
     for name in ("before_json", "after_json"):
         raw = row.pop(name)
-        row[name.removesuffix("_json")] = json.loads(raw) if raw else None
+        row[name.removesuffix("_json")] = json.loads(raw) if raw and not row["withheld"] else None
     return row

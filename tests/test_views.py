@@ -45,10 +45,23 @@ def test_record_values_and_audit_entry(sample: Session) -> None:
         values = views.record_values(conn, ITEMS, {"item_code": "RM-SEAL"})
         assert values is not None and values["uom"] == "EA" and values["lead_time_days"] == 11
         log = views.audit_entries(conn, views.AuditFilter(entity="item", username="admin"))
-        latest = views.audit_entry(conn, log.rows[0]["id"])
+        latest = views.audit_entry(conn, log.rows[0]["id"], sample.actor)
     assert latest is not None
     assert (latest["action"], latest["before"]["lead_time_days"], latest["after"]["lead_time_days"]) == (
         "item.update",
         10,
         11,
     )
+
+
+def test_pay_data_in_the_audit_log_is_withheld_from_readers_without_hr_confidential(sample: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    from erp.services import payroll
+
+    hr, it = make_user("hanna", "hr"), make_user("ivan", "it")
+    payroll.set_salary(hr, {"employee": "E-002", "effective_date": "2025-07-01", "base_salary": "20000"})
+    with sample.read() as conn:
+        entry_id = views.audit_entries(conn, views.AuditFilter(entity="salary_history")).rows[0]["id"]
+        for_it = views.audit_entry(conn, entry_id, it.actor)
+        for_hr = views.audit_entry(conn, entry_id, hr.actor)
+    assert for_it is not None and for_it["withheld"] and for_it["after"] is None
+    assert for_hr is not None and not for_hr["withheld"] and "20000" in str(for_hr["after"])

@@ -59,8 +59,10 @@ chosen = st.selectbox(
 )
 if chosen is not None:
     with session.read() as conn:
-        entry = views.audit_entry(conn, chosen)
-    if entry is not None:
+        entry = views.audit_entry(conn, chosen, session.actor)
+    if entry is not None and entry["withheld"]:
+        st.info(t("This change holds pay or personal data, which only HR and finance may read."))
+    elif entry is not None:
         before, after = st.columns(2)
         with before:
             st.subheader(t("Before"))

@@ -239,7 +239,7 @@ payroll_setting_actions = EntityActions(PAYROLL_SETTINGS)
 CONFIDENTIAL_ENTITIES = frozenset({"employee_pay_items", "benefit_enrolments"})
 # Audit-log entities whose before/after bodies hold pay or personal data (for audit readers to withhold).
 CONFIDENTIAL_AUDIT = frozenset(
-    {"salary_history", "employee_personal", "employee_pay_item", "benefit_enrolment", "candidate"}
+    {"salary_history", "employee_personal", "employee_pay_item", "benefit_enrolment", "candidate", "pay_run"}
 )
 
 
