@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/pipeline.py                   # scale 1, 2,000 stock receipts as the history
     .venv/bin/python benchmarks/pipeline.py --scale 10 --documents 20000
 
-Steps, in a temporary ERP_HOME: `erp init`, the demo company at --scale (master data), --documents stock
-receipts of three lines each through the service layer (each one stock moves plus its journal entry), a full
+Steps, in a temporary ERP_HOME: `erp init`, the demo company at --scale, --documents stock receipts of three
+lines each (last 30 days) through the service layer (each one stock moves plus its journal entry), a full
 build (`erp build --full-refresh`, i.e. the Dagster job in-process from an empty file), 1% more receipts, and
 the everyday build (starting from the published warehouse, so the incremental models fct_stock_moves and
 fct_journal_lines only add the new rows). Prints wall seconds of both builds, dbt's share, and the ratio.
@@ -37,16 +37,17 @@ AS_OF = dt.date(2026, 6, 30)
 
 
 def add_receipts(count: int, seed: int, start: dt.date) -> float:
-    """``count`` stock receipts of three buy items each, dated over the 90 days before ``start``."""
+    """``count`` stock receipts of three buy items each, dated over the 30 days before ``start`` (the demo
+    closes the periods before its as-of month's predecessor)."""
     engine = make_engine()
     session = Session(engine, SYSTEM)
     with engine.connect() as conn:
         items = conn.execute(select(s.item.c.item_code).where(s.item.c.item_type == "buy")).scalars().all()
-        location = conn.execute(select(s.location.c.location_code).order_by(s.location.c.id)).scalars().first()
+        location = conn.execute(select(s.location.c.code).order_by(s.location.c.id)).scalars().first()
     rng = random.Random(seed)
     started = time.perf_counter()
     for n in range(count):
-        day = start - dt.timedelta(days=rng.randrange(90))
+        day = start - dt.timedelta(days=rng.randrange(30))
         lines = [{"item": code, "quantity": str(rng.randint(1, 200))} for code in rng.sample(items, 3)]
         inventory.receive_stock(
             session, {"move_date": day.isoformat(), "location": location, "reference": f"B-{seed}-{n}", "lines": lines}

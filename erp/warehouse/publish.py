@@ -224,8 +224,14 @@ def publish(settings: Settings, run_id: str, keep: int = SNAPSHOTS_KEPT) -> Publ
     return publication
 
 
-def discard_build(settings: Settings, run_id: str) -> None:
-    shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
+def discard_build(settings: Settings, run_id: str, keep_logs: bool = False) -> None:
+    """Remove a run's build; after a failure, keep dbt's log and artifacts (a day) to find out why."""
+    if not keep_logs:
+        shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
+        return
+    path = build_path(settings, run_id)
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
 
 
 def record_failure(settings: Settings, run_id: str, message: str) -> None:

@@ -1,0 +1,282 @@
+"""The warehouse: the dbt project as assets (dbt tests as asset checks), the `publish` asset, and what runs them.
+
+Every run builds into its own file (erp.warehouse.publish.prepare_build); `publish` swaps it onto the served
+file only when every dbt node of the run passed. Runs that write the warehouse share the ``warehouse`` pool
+and carry the ``erp/writes: warehouse`` tag, which dagster.yaml limits to one run at a time.
+"""
+
+import datetime as dt
+import io
+import time
+from collections.abc import Iterator
+from contextlib import nullcontext, redirect_stdout
+from typing import Any
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    Config,
+    DagsterRunStatus,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    ResourceParam,
+    RunRequest,
+    RunsFilter,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    asset,
+    define_asset_job,
+    sensor,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
+from pydantic import Field
+from sqlalchemy import func, select
+
+from erp import schema as s
+from erp.config import Settings
+from erp.db import make_engine
+from erp.errors import ServiceError
+from erp.i18n import t
+from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
+from erp.warehouse.publish import (
+    BuildFailed,
+    build_path,
+    dbt_build_args,
+    dbt_target_path,
+    discard_build,
+    failure_message,
+    finish_dbt,
+    node_line,
+    node_results,
+    prepare_build,
+    publish,
+    record_failure,
+)
+from pipelines.project import warehouse_project
+from pipelines.resources import Progress, WarehouseResource
+
+WAREHOUSE_POOL = "warehouse"
+WRITES_TAG = {"erp/writes": "warehouse"}
+DBT_OP = "warehouse_dbt"
+TIMEZONE = "Asia/Shanghai"
+
+
+class WarehouseBuildConfig(Config):
+    as_of: str = Field(default="", description="YYYY-MM-DD the date-relative models use; empty: today")
+    full_refresh: bool = Field(default=False, description="Start from an empty file and rebuild incremental models")
+    selection: str = Field(default="", description="How the selection is recorded; empty: the selected assets")
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Groups follow the project's layers (staging, intermediate, marts) so the UI shows them apart."""
+
+    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props.get("resource_type") == "source":
+            return "operational_store"
+        return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+def _as_of(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        raise Failure(t("as_of: {value} is not a date YYYY-MM-DD", value=value)) from None
+
+
+RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
+
+
+def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
+    """A finished dbt node (model, test, unit test ...) from one of dbt's JSON log events, else None."""
+    if raw.get("info", {}).get("name") not in RESULT_EVENTS:
+        return None
+    data = raw.get("data", {})
+    info = data.get("node_info") or {}
+    return NodeOutcome(
+        unique_id=str(info.get("unique_id", "?")),
+        resource_type=str(info.get("resource_type", "?")),
+        status=str(info.get("node_status") or data.get("status") or "?"),
+        message="",
+        seconds=float(data.get("execution_time") or 0.0),
+    )
+
+
+def _stream(invocation: DbtCliInvocation, context: AssetExecutionContext, progress: Progress) -> Iterator[Any]:
+    """dagster-dbt's event stream, plus one progress line per finished node (dbt's own lines hidden when quiet)."""
+    events = invocation.stream_raw_events()
+    while True:
+        with redirect_stdout(io.StringIO()) if progress.quiet else nullcontext():
+            event = next(events, None)
+        if event is None:
+            return
+        node = _node_outcome(event.raw_event)
+        if node is not None and progress.out is not None:
+            progress.out(node_line(node))
+        yield from event.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
+
+
+@dbt_assets(
+    manifest=warehouse_project.manifest_path,
+    project=warehouse_project,
+    name=DBT_OP,
+    dagster_dbt_translator=WarehouseTranslator(),
+    pool=WAREHOUSE_POOL,
+)
+def warehouse_dbt(
+    context: AssetExecutionContext,
+    config: WarehouseBuildConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    progress: ResourceParam[Progress],
+) -> Iterator[Any]:
+    """`dbt build` (models, unit tests, data tests) into this run's build file; tests report as asset checks."""
+    settings = warehouse.settings()
+    as_of = _as_of(config.as_of)
+    run_id = context.run.run_id
+    subset = context.assets_def.is_subset
+    selection = config.selection or (
+        " ".join(sorted(k.to_user_string() for k in context.selected_asset_keys)) if subset else "*"
+    )
+    path = build_path(settings, run_id)
+    progress.say(context.log, t("[1/4] Preparing {path} (as of {as_of})", path=path, as_of=as_of.isoformat()))
+    try:
+        ticket = prepare_build(settings, run_id, as_of, selection, config.full_refresh)
+        env = dbt_environment(settings, path)
+    except ServiceError as exc:
+        record_failure(settings, run_id, str(exc))
+        raise Failure(str(exc)) from exc
+
+    progress.say(context.log, t("[2/4] Running dbt build (models and tests)"))
+    started = time.monotonic()
+    target = dbt_target_path(settings, run_id)
+    with environment(env):  # the profile reads these; the dbt subprocess inherits them
+        invocation = dbt.cli(
+            dbt_build_args(as_of, config.full_refresh), context=context, raise_on_error=False, target_path=target
+        )
+        yield from _stream(invocation, context, progress)
+        succeeded = invocation.is_successful()
+    seconds = time.monotonic() - started
+    finish_dbt(settings, ticket, seconds)
+    nodes = node_results(target)
+    failed = [n for n in nodes if n.status in FAILED_STATUSES]
+    if failed or not succeeded:
+        error = invocation.get_error()
+        message = failure_message(failed, str(error) if error else None)
+        record_failure(settings, run_id, message)
+        discard_build(settings, run_id, keep_logs=True)
+        raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})
+    progress.say(context.log, "      " + t("{count} nodes passed in {seconds:.1f}s", count=len(nodes), seconds=seconds))
+
+
+@asset(
+    name="publish",
+    deps=list(warehouse_dbt.keys),
+    pool=WAREHOUSE_POOL,
+    group_name="publication",
+    description="Swaps this run's build onto the served warehouse when every dbt node passed; keeps snapshots.",
+)
+def publish_asset(
+    context: AssetExecutionContext, warehouse: WarehouseResource, progress: ResourceParam[Progress]
+) -> MaterializeResult:
+    settings = warehouse.settings()
+    run_id = context.run.run_id
+    progress.say(context.log, t("[3/4] Recording the publication"))
+    progress.say(context.log, t("[4/4] Publishing {path}", path=settings.warehouse_path))
+    try:
+        publication = publish(settings, run_id, keep=warehouse.keep_snapshots)
+    except (BuildFailed, ServiceError) as exc:
+        record_failure(settings, run_id, str(exc))
+        discard_build(settings, run_id, keep_logs=True)
+        raise Failure(description=str(exc)) from exc
+    return MaterializeResult(
+        metadata={
+            "publication_id": publication.publication_id,
+            "as_of": publication.as_of.isoformat(),
+            "selection": publication.selection,
+            "snapshot": publication.snapshot or "",
+            "dbt_seconds": publication.dbt_seconds,
+            "row_counts": MetadataValue.json(publication.row_counts),
+            "warehouse": MetadataValue.path(str(settings.warehouse_path)),
+        }
+    )
+
+
+# --- jobs, schedules and the store-changed sensor ----------------------------------------------------------------
+
+warehouse_job = define_asset_job(
+    "warehouse",
+    selection=AssetSelection.all(),
+    description="dbt build into a fresh file, publish it when every test passed, deliver alerts.",
+    tags=WRITES_TAG,
+)
+
+FULL_REFRESH_CONFIG = {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
+
+business_hours_schedule = ScheduleDefinition(
+    name="warehouse_business_hours",
+    job=warehouse_job,
+    cron_schedule="0 8-18 * * 1-5",  # on the hour, 08:00-18:00, Monday to Friday
+    execution_timezone=TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Hourly incremental build during business hours.",
+)
+
+nightly_schedule = ScheduleDefinition(
+    name="warehouse_nightly_full",
+    job=warehouse_job,
+    cron_schedule="30 1 * * *",
+    execution_timezone=TIMEZONE,
+    run_config=FULL_REFRESH_CONFIG,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Full rebuild every night (incremental models from scratch, dropped models' tables gone).",
+)
+
+ACTIVE_STATUSES = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+]
+
+
+def store_watermark(settings: Settings) -> int:
+    """The newest audit log id: every change made through the service layer adds a row."""
+    engine = make_engine(settings)
+    try:
+        with engine.connect().execution_options(readonly=True) as conn:
+            return int(conn.execute(select(func.coalesce(func.max(s.audit_log.c.id), 0))).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@sensor(
+    name="store_changed",
+    job=warehouse_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Starts a warehouse run when the audit log grew since the last run it started.",
+)
+def store_changed_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource) -> RunRequest | SkipReason:
+    watermark = store_watermark(warehouse.settings())
+    seen = int(context.cursor) if context.cursor else None
+    if seen is not None and watermark <= seen:
+        return SkipReason(t("No change in the store since audit log id {id}.", id=seen))
+    active = context.instance.get_runs(
+        filters=RunsFilter(job_name=warehouse_job.name, statuses=ACTIVE_STATUSES), limit=1
+    )
+    if active:
+        # The cursor stays: once that run is over, the next tick starts one for whatever it may have missed.
+        return SkipReason(t("A warehouse run is already queued or running ({run}).", run=active[0].run_id))
+    context.update_cursor(str(watermark))
+    return RunRequest(run_key=f"audit-{watermark}", tags={**WRITES_TAG, "erp/audit_watermark": str(watermark)})
