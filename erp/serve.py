@@ -101,8 +101,10 @@ def run_services(services: Sequence[Service], poll_seconds: float = 0.5) -> int:
     was 0: a server is not meant to end) is returned.
     """
     children: list[tuple[Service, subprocess.Popen[bytes]]] = []
-    previous_term = signal.getsignal(signal.SIGTERM)
+    previous_term, previous_int = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # A shell starting us in the background hands down SIGINT ignored; Ctrl-C (or `kill -INT`) must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for service in services:
             env = {**os.environ, **service.env}
@@ -123,6 +125,7 @@ def run_services(services: Sequence[Service], poll_seconds: float = 0.5) -> int:
     finally:
         _stop_all([p for _, p in children])
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
