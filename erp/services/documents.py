@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import ROUND_HALF_UP, Decimal
@@ -131,3 +131,63 @@ def company_settings(conn: Connection) -> dict[str, Any]:
 
 def not_found(field: str, what: str, key: Any) -> ServiceError:
     return ServiceError(FieldError(field, t("{what} {key} does not exist", what=what, key=key)), code="not_found")
+
+
+def allocate_to_invoices(
+    invoices: Mapping[int, dict[str, Any]],
+    allocations: list[dict[str, Any]],
+    available: Decimal,
+    field: str,
+    not_open: str,
+    blocked: Callable[[dict[str, Any]], str | None] = lambda inv: None,
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """Check a payment's allocations against a partner's open invoices (in due order), or, when none are given,
+    allocate oldest-due first. ``not_open`` is the message for an invoice that is not among them; ``blocked`` says
+    why an invoice may not be paid now (e.g. held), or None. Shared by customer and supplier payments."""
+    errors: list[FieldError] = []
+    if not allocations:
+        left = available
+        for inv in invoices.values():
+            if left <= 0:
+                break
+            if blocked(inv) is not None:
+                continue
+            take = min(left, money(inv["gross_amount"]) - money(inv["paid_amount"]))
+            allocations.append({"invoice_id": inv["id"], "amount": take})
+            left -= take
+    total = ZERO
+    seen: set[int] = set()
+    for n, a in enumerate(allocations, start=1):
+        a["amount"] = money(a["amount"])
+        inv = invoices.get(a["invoice_id"])
+        reason = None if inv is None else blocked(inv)
+        if a["invoice_id"] in seen:
+            errors.append(FieldError(line_field(n, "invoice"), t("appears twice")))
+        elif inv is None:
+            errors.append(FieldError(line_field(n, "invoice"), not_open))
+        elif reason is not None:
+            errors.append(FieldError(line_field(n, "invoice"), reason))
+        else:
+            a["invoice"] = inv
+            due = money(inv["gross_amount"]) - money(inv["paid_amount"])
+            if a["amount"] > due:
+                errors.append(
+                    FieldError(
+                        line_field(n, "amount"),
+                        t("is more than the {due} still due on {number}", due=show(due), number=inv["number"]),
+                    )
+                )
+        seen.add(a["invoice_id"])
+        total += a["amount"]
+    if total > available:
+        errors.append(
+            FieldError(
+                field,
+                t(
+                    "the allocations ({total}) exceed the {available} available",
+                    total=show(total),
+                    available=show(available),
+                ),
+            )
+        )
+    return allocations, errors

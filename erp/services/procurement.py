@@ -31,6 +31,7 @@ from erp.i18n import t
 from erp.services.base import Actor, Tx, action, fetch_one
 from erp.services.documents import (
     ZERO,
+    allocate_to_invoices,
     company_settings,
     dec,
     line_field,
@@ -1088,61 +1089,19 @@ def _allocate(
     si = s.supplier_invoice
     query = select(si).where(si.c.supplier_id == supplier_id, si.c.status.in_(("open", "partially_paid", "held")))
     invoices = {r["id"]: dict(r) for r in tx.conn.execute(query.order_by(si.c.due_date, si.c.id)).mappings()}
-    errors: list[FieldError] = []
-    if not allocations:
-        left = available
-        for inv in invoices.values():
-            if left <= 0:
-                break
-            if inv["status"] == "held":
-                continue
-            take = min(left, money(inv["gross_amount"]) - money(inv["paid_amount"]))
-            allocations.append({"invoice_id": inv["id"], "amount": take})
-            left -= take
-    total = ZERO
-    seen: set[int] = set()
-    for n, a in enumerate(allocations, start=1):
-        a["amount"] = money(a["amount"])
-        inv = invoices.get(a["invoice_id"])
-        if a["invoice_id"] in seen:
-            errors.append(FieldError(line_field(n, "invoice"), t("appears twice")))
-        elif inv is None:
-            errors.append(FieldError(line_field(n, "invoice"), t("is not an open invoice of this supplier")))
-        elif inv["status"] == "held":
-            errors.append(
-                FieldError(
-                    line_field(n, "invoice"),
-                    t(
-                        "{number} is held ({reason}) and cannot be paid until it is released",
-                        number=inv["number"],
-                        reason=inv["hold_reason"],
-                    ),
-                )
-            )
-        else:
-            a["invoice"] = inv
-            due = money(inv["gross_amount"]) - money(inv["paid_amount"])
-            if a["amount"] > due:
-                errors.append(
-                    FieldError(
-                        line_field(n, "amount"),
-                        t("is more than the {due} still due on {number}", due=show(due), number=inv["number"]),
-                    )
-                )
-        seen.add(a["invoice_id"])
-        total += a["amount"]
-    if total > available:
-        errors.append(
-            FieldError(
-                field,
-                t(
-                    "the allocations ({total}) exceed the {available} available",
-                    total=show(total),
-                    available=show(available),
-                ),
-            )
+
+    def held(inv: dict[str, Any]) -> str | None:
+        if inv["status"] != "held":
+            return None
+        return t(
+            "{number} is held ({reason}) and cannot be paid until it is released",
+            number=inv["number"],
+            reason=inv["hold_reason"],
         )
-    return allocations, errors
+
+    return allocate_to_invoices(
+        invoices, allocations, available, field, t("is not an open invoice of this supplier"), blocked=held
+    )
 
 
 def _settle(

@@ -38,6 +38,7 @@ from erp.i18n import t
 from erp.services.base import Tx, action, fetch_one
 from erp.services.documents import (
     ZERO,
+    allocate_to_invoices,
     company_settings,
     dec,
     line_field,
@@ -898,48 +899,9 @@ def _allocate(
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Check the allocations against the open invoices, or allocate oldest-due first when none are given."""
     open_invoices = {inv["id"]: inv for inv in _open_invoices(tx.conn, customer["id"])}
-    errors: list[FieldError] = []
-    if not allocations:
-        left = available
-        for inv in open_invoices.values():
-            if left <= 0:
-                break
-            take = min(left, money(inv["gross_amount"]) - money(inv["paid_amount"]))
-            allocations.append({"invoice_id": inv["id"], "amount": take})
-            left -= take
-    total = ZERO
-    seen: set[int] = set()
-    for n, a in enumerate(allocations, start=1):
-        a["amount"] = money(a["amount"])
-        inv = open_invoices.get(a["invoice_id"])
-        if a["invoice_id"] in seen:
-            errors.append(FieldError(line_field(n, "invoice"), t("appears twice")))
-        elif inv is None:
-            errors.append(FieldError(line_field(n, "invoice"), t("is not an open invoice of this customer")))
-        else:
-            a["invoice"] = inv
-            due = money(inv["gross_amount"]) - money(inv["paid_amount"])
-            if a["amount"] > due:
-                errors.append(
-                    FieldError(
-                        line_field(n, "amount"),
-                        t("is more than the {due} still due on {number}", due=show(due), number=inv["number"]),
-                    )
-                )
-        seen.add(a["invoice_id"])
-        total += a["amount"]
-    if total > available:
-        errors.append(
-            FieldError(
-                field,
-                t(
-                    "the allocations ({total}) exceed the {available} available",
-                    total=show(total),
-                    available=show(available),
-                ),
-            )
-        )
-    return allocations, errors
+    return allocate_to_invoices(
+        open_invoices, allocations, available, field, t("is not an open invoice of this customer")
+    )
 
 
 def _settle(
