@@ -9,12 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Error, Node
 
-from erp import passwords
 from erp import schema as s
 from erp.serve import Service, run_services
 from erp.services.base import Session
@@ -43,12 +41,6 @@ ROLE_PAGES = {
     "it": {"home", "users", "audit"},
 }
 NEW_ITEM = "items:new:0:new"  # widget-key prefix of the empty item form
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign-ins here test the app, not argon2's cost: hash with small (still real) argon2 parameters."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def signed_in(username: str, password: str = PASSWORD, language: str | None = "en") -> AppTest:

@@ -8,11 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from erp import passwords
 from erp import schema as s
 from erp.read import ledger as read_ledger
 from erp.read import sales as read_sales
@@ -57,12 +55,6 @@ ROLE_PAGES = {
     },
     "hr": set(),
 }
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign-ins here test the app, not argon2's cost: hash with small (still real) argon2 parameters."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def lines(at: AppTest, prefix: str, edited: dict[int, dict[str, Any]]) -> None:

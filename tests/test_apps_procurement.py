@@ -9,11 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from erp import passwords
 from erp import schema as s
 from erp.read import budgets as read_budgets
 from erp.read import procurement as read_procurement
@@ -49,12 +47,6 @@ ROLE_PAGES = {
     "executive": {"purchase_orders", "budgets"},
     "sales": set(),
 }
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign-ins here test the app, not argon2's cost: hash with small (still real) argon2 parameters."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def tab_labels(at: AppTest) -> list[str]:
