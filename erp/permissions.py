@@ -50,4 +50,5 @@ PERMISSIONS: dict[str, str] = {
     "it.support": N_("Handle IT support tickets: assign, work, resolve and close"),
     "it.assets": N_("Hardware and network assets, software installations, licences and patches"),
     "access.review": N_("Access review: who can do what, and segregation-of-duties conflicts"),
+    "alerts.acknowledge": N_("See the alerts the reporting pipeline raised, and acknowledge them"),
 }

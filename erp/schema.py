@@ -1081,6 +1081,8 @@ alert_outbox = Table(
     Column("email_status", String(12), nullable=False, default="pending"),
     Column("emailed_at", DateTime),
     Column("email_error", Text),
+    Column("acknowledged_at", DateTime),  # someone saw to it (erp.services.alerts.acknowledge_alert, audited)
+    Column("acknowledged_by", String(80)),
     Index("ix_alert_outbox_source_key", "source", "alert_key"),
     CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name="severity"),
     CheckConstraint("reason IN ('new', 'escalated')", name="reason"),

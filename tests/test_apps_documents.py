@@ -144,7 +144,7 @@ def test_quotation_to_payment_through_the_pages(sample: Session, make_user: Call
     clerk.date_input(key=f"{form}:ship_date").set_value(D(2026, 3, 6))
     clerk.selectbox(key=f"{form}:location").select("FG")
     lines(clerk, form, {0: {"quantity": 3}})
-    assert "Saved shipment SHP-000001; the order is now partially_shipped." in successes(submit(clerk, form, "Ship"))
+    assert "Saved shipment SHP-000001; the order is now Partially shipped." in successes(submit(clerk, form, "Ship"))
 
     accountant = open_page(signed_in("li"), "customer_invoices")
     form = "invoices:order:0:new"

@@ -137,7 +137,7 @@ def test_requisition_to_supplier_payment_through_the_pages(sample: Session, make
     lines(buyer, form, {0: {"item": "RM-STATOR", "agreed_price": 175, "committed_qty": 500}})
     saved(submit(buyer, form, "Create contract"), "Saved contract PC-000001 as a draft.")
     choose(buyer, "pcontracts:list:open", "PC-000001")
-    saved(click(buyer, "pcontracts:doc:PC-000001:active"), "PC-000001 is now active.")
+    saved(click(buyer, "pcontracts:doc:PC-000001:active"), "PC-000001 is now Active.")
     open_page(buyer, "purchase_orders")
     choose(buyer, "orders:requisition", "PR-000001")
     form = "orders:new:PR-000001:0:new"
@@ -177,7 +177,7 @@ def test_requisition_to_supplier_payment_through_the_pages(sample: Session, make
     clerk.date_input(key=f"{form}:receipt_date").set_value(D(2026, 3, 10))
     clerk.selectbox(key=f"{form}:location").select("RAW")
     lines(clerk, form, {0: {"quantity": 30}})
-    message = "Saved goods receipt GR-000001; the order is now partially_received."
+    message = "Saved goods receipt GR-000001; the order is now Partially received."
     saved(submit(clerk, form, "Receive"), message)
     form = "receipts:new:PO-000001:1:new"
     assert clerk.data_editor(key=f"{form}:lines").value["at_most"].tolist() == [12.0]
@@ -192,7 +192,7 @@ def test_requisition_to_supplier_payment_through_the_pages(sample: Session, make
     assert snapshot(engine) == before
     assert clerk.selectbox(key=f"{form}:location").value == "RAW"  # the form keeps what was typed
     lines(clerk, form, {0: {"quantity": 12}})
-    saved(submit(clerk, form, "Receive"), "Saved goods receipt GR-000002; the order is now received.")
+    saved(submit(clerk, form, "Receive"), "Saved goods receipt GR-000002; the order is now Received.")
 
     # Finance registers the invoice: a price beyond the tolerance holds it; released, it posts and is paid.
     open_page(accountant, "supplier_invoices")
@@ -208,7 +208,7 @@ def test_requisition_to_supplier_payment_through_the_pages(sample: Session, make
     assert table_with(accountant, "Held because")["Number"].tolist() == ["SINV-000001"]
     choose(accountant, "sinvoices:held:open", "SINV-000001")
     match = table_with(accountant, "Price within tolerance")
-    assert match[["Item", "Received", "Invoiced price", "Price within tolerance"]].values.tolist() == [
+    assert match[["Item", "Received qty", "Invoiced price", "Price within tolerance"]].values.tolist() == [
         ["RM-STATOR", 42.0, 175.0, True],
         ["RM-BEARING", 200.0, 13.5, False],
     ]
@@ -271,7 +271,8 @@ def test_requisition_to_supplier_payment_through_the_pages(sample: Session, make
     choose(boss, "orders:list:open", "PO-000001")
     entries = set(table_with(boss, "Journal entry")["Source"])
     assert entries == {"goods_receipt", "supplier_invoice"}
-    assert table_with(boss, "Received")[["Received", "Invoiced"]].values.tolist() == [[42.0, 42.0], [200.0, 200.0]]
+    received = table_with(boss, "Received qty")
+    assert received[["Received qty", "Invoiced"]].values.tolist() == [[42.0, 42.0], [200.0, 200.0]]
 
 
 def test_production_order_from_release_to_close_through_the_pages(
@@ -309,12 +310,12 @@ def test_production_order_from_release_to_close_through_the_pages(
     row = issue["item"].tolist().index("SA-MOTOR-1")
     lines(at, form, {row: {"quantity": 12}})
     before = snapshot(engine)
-    submit(at, form, "Issue")
+    submit(at, form, "Issue materials")
     (refusal,) = errors_beside(at, f"{form}:lines")
     assert refusal.endswith("only 10 of SA-MOTOR-1 on hand at RAW; 12 needed")
     assert snapshot(engine) == before
     lines(at, form, {})
-    saved(submit(at, form, "Issue"), "Issued SM-000002, posted as JE-000002.")
+    saved(submit(at, form, "Issue materials"), "Issued SM-000002, posted as JE-000002.")
 
     form = f"{doc}:time:0:new"
     assert at.data_editor(key=f"{form}:lines").value["step_no"].tolist() == [10.0]
@@ -324,7 +325,7 @@ def test_production_order_from_release_to_close_through_the_pages(
 
     form = f"{doc}:complete:0:new"
     at.date_input(key=f"{form}:completion_date").set_value(D(2026, 3, 6))
-    message = "Completed 10 on MO-000001, now completed, posted as JE-000004."
+    message = "Completed 10 on MO-000001, now Completed, posted as JE-000004."
     saved(submit(at, form, "Complete"), message)
 
     form = f"{doc}:close:0:new"

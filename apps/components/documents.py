@@ -33,6 +33,7 @@ from erp.read.documents import (
     open_document,
 )
 from erp.services.base import Session
+from erp.statuses import STATUS_COLUMNS, status_label
 
 from .forms import errors_by_field, field_widget, form_prefix, pending_errors, show_errors, show_flash, widget_value
 from .listing import PAGE_SIZES, all_or_value
@@ -50,10 +51,18 @@ def _shown(value: Any) -> Any:
     return value
 
 
+def _cell(name: str, value: Any) -> Any:
+    """A value as a grid shows it: statuses by their label, amounts as numbers, everything else as it is."""
+    if name in STATUS_COLUMNS and value is not None:
+        return status_label(value)
+    return _shown(value)
+
+
 def table(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> None:
-    """Rows as a read-only grid with the labelled columns only, in the labels' order."""
+    """Rows as a read-only grid with the labelled columns only, in the labels' order (statuses as labels; the
+    CSV download keeps the stored codes)."""
     st.dataframe(
-        [{t(label): _shown(row.get(name)) for name, label in labels.items()} for row in rows],
+        [{t(label): _cell(name, row.get(name)) for name, label in labels.items()} for row in rows],
         hide_index=True,
     )
 
@@ -92,7 +101,8 @@ def document_list(
     choice = ""
     if kind.choice:
         label = t(kind.labels.get(kind.choice, kind.choice))
-        choice = boxes[1].selectbox(label, ["", *choices], key=f"{key}:choice", format_func=all_or_value())
+        shown_as = all_or_value({c: status_label(c) for c in choices} if kind.choice in STATUS_COLUMNS else None)
+        choice = boxes[1].selectbox(label, ["", *choices], key=f"{key}:choice", format_func=shown_as)
     date_from = date_to = None
     if kind.date:
         date_from = boxes[-2].date_input(t("From"), value=None, key=f"{key}:from", format="YYYY-MM-DD")
@@ -124,7 +134,7 @@ def document_list(
         return None
     numbers = [str(r[kind.key]) for r in shown.rows]
     return st.selectbox(
-        t("Open"), numbers, index=None, key=f"{key}:open", placeholder=t("Choose a document to open it...")
+        t("Open a document"), numbers, index=None, key=f"{key}:open", placeholder=t("Choose a document to open it...")
     )
 
 
@@ -156,7 +166,9 @@ def document_view(kind: DocumentKind, session: Session, number: str) -> Document
     fields = list(kind.labels.items())
     for start in range(0, len(fields), 4):
         for cell, (name, label) in zip(st.columns(4), fields[start : start + 4], strict=False):
-            cell.markdown(f"**{t(label)}**  \n{_text(doc.header.get(name))}")
+            value = doc.header.get(name)
+            shown = status_label(value) if name in STATUS_COLUMNS and value else _text(value)
+            cell.markdown(f"**{t(label)}**  \n{shown}")
     if kind.lines is not None:
         st.markdown(f"**{t('Lines')}**")
         if doc.lines:

@@ -86,8 +86,10 @@ def record_list(
     return shown
 
 
-def all_or_value() -> Callable[[str], str]:
-    """A select box's labels where "" means no filter; the label is fixed now, in the page's language, because
-    Streamlit may format options again after the page ran (AppTest does)."""
+def all_or_value(names: Mapping[str, str] | None = None) -> Callable[[str], str]:
+    """A select box's labels where "" means no filter and the other options are shown by ``names`` (else as they
+    are); the labels are fixed now, in the page's language, because Streamlit may format options again after the
+    page ran (AppTest does)."""
     all_label = t("All")
-    return lambda value: value or all_label
+    fixed = dict(names or {})
+    return lambda value: fixed.get(value, value) if value else all_label

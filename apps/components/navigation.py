@@ -51,6 +51,7 @@ ADMINISTRATION = N_("Administration")
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("workspaces/home.py", N_("Home"), ":material/home:", OVERVIEW),
+    PageSpec("workspaces/alerts.py", N_("Alerts"), ":material/notifications:", OVERVIEW, ("alerts.acknowledge",)),
     PageSpec("workspaces/items.py", N_("Items and BOMs"), ":material/inventory_2:", MASTER_DATA, ("items.manage",)),
     PageSpec(
         "workspaces/work_centers.py",
@@ -174,7 +175,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "workspaces/pay_runs.py", N_("Pay runs"), ":material/payments:", HR, ("payroll.manage", "payroll.approve")
     ),
+    PageSpec("workspaces/leave.py", N_("Leave"), ":material/beach_access:", HR, ("hr.leave",)),
+    PageSpec("workspaces/skills.py", N_("Employee skills"), ":material/psychology:", HR, ("employees.manage",)),
+    PageSpec("workspaces/recruiting.py", N_("Recruiting"), ":material/person_search:", HR, ("hr.recruiting",)),
+    PageSpec("workspaces/training.py", N_("Training"), ":material/school:", HR, ("hr.training",)),
     PageSpec("workspaces/repairs.py", N_("Repairs"), ":material/build:", SERVICE, ("service.repairs",)),
+    PageSpec(
+        "workspaces/rmas.py", N_("Returns and exchanges"), ":material/assignment_return:", SERVICE, ("service.returns",)
+    ),
     PageSpec("workspaces/complaints.py", N_("Complaints"), ":material/feedback:", SERVICE, ("service.complaints",)),
     PageSpec(
         "workspaces/tickets.py", N_("IT tickets"), ":material/support_agent:", IT, ("tickets.raise", "it.support")

@@ -13,12 +13,13 @@ from erp.fields import N_
 from erp.i18n import t
 from erp.read.procurement import GOODS_RECEIPTS, lines_to_receive, orders_to_receive
 from erp.services import procurement
+from erp.statuses import status_label
 
 LEFT_COLUMNS = {
     "item": N_("Item"),
     "description": N_("Description"),
-    "ordered": N_("Ordered"),
-    "received_qty": N_("Received"),
+    "ordered": N_("Ordered qty"),
+    "received_qty": N_("Received qty"),
     "left": N_("Left to receive"),
     "at_most": N_("At most (with tolerance)"),
 }
@@ -65,7 +66,7 @@ with new:
             success=lambda receipt: t(
                 "Saved goods receipt {number}; the order is now {status}.",
                 number=receipt["number"],
-                status=receipt["order_status"],
+                status=status_label(receipt["order_status"]),
             ),
             defaults={"receipt_date": dt.date.today()},
             button=N_("Receive"),

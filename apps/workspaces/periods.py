@@ -11,6 +11,7 @@ from components.navigation import page_session
 from erp.i18n import t
 from erp.read.ledger import PERIOD_LABELS, fiscal_years, periods
 from erp.services import ledger
+from erp.statuses import status_label
 
 session = page_session(__file__)
 with session.read() as conn:
@@ -35,7 +36,7 @@ chosen = st.selectbox(
 )
 if chosen is not None:
     status = next(r["status"] for r in rows if r["code"] == chosen)
-    st.write(t("{period} is {status}.", period=chosen, status=status))
+    st.write(t("{period} is {status}.", period=chosen, status=status_label(status)))
     show_flashes(f"periods:{chosen}:")
     if status == "open":
         action_button(

@@ -23,13 +23,14 @@ from erp.i18n import t
 from erp.read.production import OPERATION_LABELS, PRODUCTION_ORDERS, materials, operations
 from erp.services import production
 from erp.services.documents import show
+from erp.statuses import status_label
 
 SUBJECTS = FieldSet((Text("order", N_("Production order")),))
 CLOSE_DATE = FieldSet((Date("close_date", N_("Close date"), required=True),))
 CLOSE = FieldSet((*SUBJECTS, *CLOSE_DATE))  # the order is the page's, so a refusal about it names it
 MATERIAL_COLUMNS = {
     "description": N_("Description"),
-    "planned_qty": N_("Planned"),
+    "planned_qty": N_("Planned qty"),
     "issued_qty": N_("Issued"),
     "left": N_("Still to issue"),
 }
@@ -61,7 +62,7 @@ def status_buttons(number: str) -> None:
         action_button(
             session,
             key=f"mo:doc:{number}:release",
-            label=t("Release"),
+            label=t("Release order"),
             call=lambda: production.release_production_order(session, number),
             success=lambda order: t(
                 "Released {number}: {materials} components and {operations} operations copied.",
@@ -116,7 +117,7 @@ def shop_floor(number: str, status: str) -> None:
                 submit=lambda raw: production.issue_materials(session, raw),
                 success=lambda r: posted(r, t("Issued {number}", number=r["number"])),
                 defaults={"issue_date": today},
-                button=N_("Issue"),
+                button=N_("Issue materials"),
             )
     if t("Report time") in boxes:
         with boxes[t("Report time")]:
@@ -162,7 +163,7 @@ def shop_floor(number: str, status: str) -> None:
                         "Completed {made} on {order}, now {status}",
                         made=show(r["completed_qty"]),
                         order=number,
-                        status=r["status"],
+                        status=status_label(r["status"]),
                     ),
                 ),
                 defaults={"completion_date": today},

@@ -13,6 +13,7 @@ from erp.fields import N_, FieldSet, Text
 from erp.i18n import t
 from erp.read.procurement import PURCHASE_CONTRACTS, contract_next_statuses
 from erp.services import procurement
+from erp.statuses import status_label
 
 STATUS_ACTIONS = {"active": N_("Activate"), "expired": N_("Mark expired"), "terminated": N_("Terminate")}
 SUBJECTS = FieldSet((Text("contract", N_("Purchase contract")),))
@@ -37,7 +38,9 @@ with listing:
                     call=lambda status=status, number=str(number): procurement.set_purchase_contract_status(
                         session, number, status
                     ),
-                    success=lambda c: t("{number} is now {status}.", number=c["number"], status=c["status"]),
+                    success=lambda c: t(
+                        "{number} is now {status}.", number=c["number"], status=status_label(c["status"])
+                    ),
                     subjects=SUBJECTS,
                 )
 

@@ -135,7 +135,7 @@ if t("Approval inbox") in tabs:
         else:
             table(waiting, INBOX_LABELS)
             chosen = st.selectbox(
-                t("Open"),
+                t("Open a document"),
                 [w["number"] for w in waiting],
                 index=None,
                 key="orders:inbox:open",

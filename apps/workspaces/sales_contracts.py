@@ -20,6 +20,7 @@ from erp.fields import N_, Date, FieldSet
 from erp.i18n import t
 from erp.read.sales import CONTRACTS, contract_next_statuses
 from erp.services import sales
+from erp.statuses import status_label
 
 RENEW = FieldSet((Date("end_date", N_("New end date"), required=True), Date("renewal_date", N_("Next renewal date"))))
 STATUS_ACTIONS = {"active": N_("Activate"), "expired": N_("Mark expired"), "terminated": N_("Terminate")}
@@ -42,7 +43,9 @@ with listing:
                     key=f"contracts:doc:{number}:{status}",
                     label=t(STATUS_ACTIONS[status]),
                     call=lambda status=status, number=str(number): sales.set_contract_status(session, number, status),
-                    success=lambda c: t("{number} is now {status}.", number=c["number"], status=c["status"]),
+                    success=lambda c: t(
+                        "{number} is now {status}.", number=c["number"], status=status_label(c["status"])
+                    ),
                 )
         if doc.header["status"] in ("active", "expired"):
             st.markdown(f"**{t('Renew')}**")

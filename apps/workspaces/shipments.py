@@ -12,6 +12,7 @@ from erp.fields import N_
 from erp.i18n import t
 from erp.read.sales import SHIPMENTS, lines_to_ship, orders_to_ship
 from erp.services import sales
+from erp.statuses import status_label
 
 session = page_session(__file__)
 listing, new = st.tabs([t("Shipments"), t("Ship an order")])
@@ -51,7 +52,7 @@ with new:
             success=lambda shipment: t(
                 "Saved shipment {number}; the order is now {status}.",
                 number=shipment["number"],
-                status=shipment["order_status"],
+                status=status_label(shipment["order_status"]),
             ),
             defaults={"ship_date": dt.date.today()},
             button=N_("Ship"),

@@ -33,7 +33,7 @@ SUBJECTS = FieldSet((Text("invoice", N_("Supplier invoice")),))
 OPEN_COLUMNS = {
     "item": N_("Item"),
     "description": N_("Description"),
-    "received_qty": N_("Received"),
+    "received_qty": N_("Received qty"),
     "invoiced_qty": N_("Invoiced"),
     "to_invoice": N_("Received, not invoiced"),
     "order_price": N_("Order price"),
@@ -60,7 +60,7 @@ def review_buttons(key: str, number: str) -> None:
         action_button(
             session,
             key=f"{key}:release",
-            label=t("Release"),
+            label=t("Release invoice"),
             call=lambda: procurement.release_supplier_invoice(session, number),
             success=lambda inv: t("Released {number}; it is posted and payable.", number=inv["number"]),
             primary=True,
@@ -70,7 +70,7 @@ def review_buttons(key: str, number: str) -> None:
         action_button(
             session,
             key=f"{key}:reject",
-            label=t("Reject"),
+            label=t("Reject invoice"),
             call=lambda: procurement.reject_supplier_invoice(session, number),
             success=lambda _: t("Rejected {number}; its quantities can be invoiced again.", number=number),
             subjects=SUBJECTS,
@@ -138,7 +138,7 @@ with held:
     else:
         table(waiting, HELD_COLUMNS)
         chosen = st.selectbox(
-            t("Open"),
+            t("Open a document"),
             [w["number"] for w in waiting],
             index=None,
             key="sinvoices:held:open",

@@ -4,7 +4,9 @@ checks ``hr.confidential``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+import datetime as dt
+
+from sqlalchemy import Connection, case, func, select
 
 from erp import schema as s
 from erp.fields import N_
@@ -179,7 +181,7 @@ def interviews(conn: Connection, candidate: str) -> Rows:
 INTERVIEW_LABELS = {
     "round": N_("Round"),
     "scheduled_at": N_("Scheduled at"),
-    "location": N_("Location"),
+    "location": N_("Venue"),
     "status": N_("Status"),
     "interviewer": N_("Interviewer"),
     "score": N_("Score"),
@@ -231,7 +233,7 @@ TRAINING_SESSIONS = DocumentKind(
         "start_date": N_("Start date"),
         "end_date": N_("End date"),
         "trainer": N_("Trainer"),
-        "location": N_("Location"),
+        "location": N_("Venue"),
         "capacity": N_("Capacity"),
         "enrolled": N_("Enrolled"),
         "status": N_("Status"),
@@ -261,3 +263,61 @@ def employee_codes(conn: Connection) -> list[str]:
 
 def open_requisitions(conn: Connection) -> list[str]:
     return list(conn.execute(select(_req.c.number).where(_req.c.status == "open").order_by(_req.c.number)).scalars())
+
+
+def leave_summary(conn: Connection, year: int) -> Rows:
+    """Per employee and leave type, the days starting in ``year`` already granted (approved or taken) and the days
+    still waiting for a decision: the leave balances screen."""
+    granted = func.sum(case((_lr.c.status.in_(("approved", "taken")), _lr.c.days), else_=0))
+    pending = func.sum(case((_lr.c.status == "requested", _lr.c.days), else_=0))
+    query = (
+        select(
+            _emp.c.employee_code.label("employee"),
+            _emp.c.name,
+            _lr.c.leave_type,
+            granted.label("granted_days"),
+            pending.label("pending_days"),
+        )
+        .join(_emp, _emp.c.id == _lr.c.employee_id)
+        .where(
+            _lr.c.status.in_(("requested", "approved", "taken")),
+            _lr.c.start_date >= dt.date(year, 1, 1),
+            _lr.c.start_date <= dt.date(year, 12, 31),
+        )
+        .group_by(_emp.c.employee_code, _emp.c.name, _lr.c.leave_type)
+        .order_by(_emp.c.employee_code, _lr.c.leave_type)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+LEAVE_SUMMARY_LABELS = {
+    "employee": N_("Employee"),
+    "name": N_("Name"),
+    "leave_type": N_("Leave type"),
+    "granted_days": N_("Days approved or taken"),
+    "pending_days": N_("Days requested"),
+}
+
+
+def skill_levels(conn: Connection) -> Rows:
+    """Every recorded skill of an active employee with its level: the rows of the skills matrix."""
+    sk = s.employee_skill
+    query = (
+        select(
+            _emp.c.employee_code.label("employee"),
+            _emp.c.name,
+            _emp.c.department,
+            sk.c.skill,
+            sk.c.level,
+            sk.c.certified_on,
+        )
+        .join(_emp, _emp.c.id == sk.c.employee_id)
+        .where(_emp.c.active.is_(True))
+        .order_by(_emp.c.employee_code, sk.c.skill)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def skill_names(conn: Connection) -> list[str]:
+    sk = s.employee_skill
+    return list(conn.execute(select(sk.c.skill).distinct().order_by(sk.c.skill)).scalars())
