@@ -221,6 +221,19 @@ def _fingerprint(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         "journal_entry": ("number", "entry_date", "source_type", "source_ref"),
         "stock_balance": ("item_id", "location_id", "quantity"),
         "planning_demand": ("item_id", "due_date", "quantity"),
+        "salary_history": ("employee_id", "effective_date", "base_salary"),
+        "pay_run": ("number", "period", "status", "gross", "tax", "net"),
+        "job_requisition": ("number", "position", "status", "hired_count"),
+        "candidate": ("number", "name", "status", "offer_salary", "employee_id"),
+        "leave_record": ("number", "employee_id", "start_date", "days", "status"),
+        "enrolment": ("session_id", "employee_id", "status", "score_before", "score_after"),
+        "repair_order": ("number", "item_id", "status", "warranty", "invoice_id"),
+        "rma": ("number", "shipment_id", "status", "resolution"),
+        "credit_note": ("number", "note_date", "gross_amount"),
+        "complaint": ("number", "severity", "status", "received_at", "responded_at", "resolved_at"),
+        "support_ticket": ("number", "priority", "status", "received_at", "resolved_at", "raised_by"),
+        "it_asset": ("asset_tag", "status", "assignee_id", "purchase_date"),
+        "patch_applied": ("asset_id", "patch_id", "applied_on"),
     }
     with engine.connect() as conn:
         return {
@@ -243,7 +256,17 @@ def test_operations_are_deterministic_for_a_seed(demo_store: Engine, tmp_path: P
 
 def test_demo_prints_counts_per_stage(demo_run: tuple[Engine, str]) -> None:
     _engine, out = demo_run
-    for label in ("Opening balances", "Two years of operations", "Running costs, budgets", "Sales forecast"):
+    for label in (
+        "Opening balances",
+        "Two years of operations",
+        "HR: pay grades",
+        "Payroll: monthly pay runs",
+        "Customer service",
+        "Running costs, budgets",
+        "Budget revisions with payroll",
+        "IT: hardware",
+        "Sales forecast",
+    ):
         assert label in out
     for name in (
         "sales_orders",
@@ -252,6 +275,17 @@ def test_demo_prints_counts_per_stage(demo_run: tuple[Engine, str]) -> None:
         "goods_receipts",
         "production_orders",
         "forecast_lines",
+        "pay_runs",
+        "job_requisitions",
+        "hires",
+        "leave_requests",
+        "training_sessions",
+        "repair_orders",
+        "rmas",
+        "complaints",
+        "it_assets",
+        "patches",
+        "tickets",
     ):
         line = next(ln for ln in out.splitlines() if ln.startswith(f"{name}: "))
         assert int(line.split()[1]) > 0, line
@@ -269,6 +303,7 @@ def test_ledger_is_balanced_per_entry_and_overall(demo_store: Engine) -> None:
     assert statuses == {"posted"}
     expected = {"manual", "count", "shipment", "invoice", "payment", "goods_receipt", "supplier_invoice"}
     assert expected | {"supplier_payment", "production_time", "production_receipt", "production_close"} <= sources
+    assert {"pay_run", "repair", "rma", "credit_note"} <= sources
 
 
 def test_stock_is_never_negative_on_any_day(demo_store: Engine) -> None:
@@ -345,11 +380,19 @@ def test_open_documents_give_mrp_work(demo_store: Engine) -> None:
         forecast = conn.execute(
             select(func.min(s.planning_demand.c.due_date), func.max(s.planning_demand.c.due_date), func.count())
         ).one()
-        budgets = conn.execute(select(s.budget_version.c.fiscal_year, s.budget_version.c.status)).all()
+        budgets = conn.execute(
+            select(s.budget_version.c.code, s.budget_version.c.status, s.budget_version.c.fiscal_year)
+        ).all()
     assert backlog > 0
     assert {r["source"] for r in supply} == {"purchase_order", "production_order"}
     assert forecast[0] > AS_OF and forecast[1] <= dt.date(2026, 12, 31) and forecast[2] > 0
-    assert sorted(budgets) == [(2025, "approved"), (2026, "approved")]
+    # Running costs approved first, then revised with payroll: the revision is the approved version of its year.
+    assert sorted(budgets) == [
+        ("BUD-2025", "superseded", 2025),
+        ("BUD-2025-R1", "approved", 2025),
+        ("BUD-2026", "superseded", 2026),
+        ("BUD-2026-R1", "approved", 2026),
+    ]
 
 
 def test_the_deliberate_problems_are_there(demo_store: Engine) -> None:
@@ -429,9 +472,11 @@ def test_the_deliberate_problems_are_there(demo_store: Engine) -> None:
         assert [i for i, q in on_hand.items() if q and q > 0 and i not in recent_out]
 
         # Sales spent well over its budget this year; production orders closed with variances.
-        rows = [r for r in budget_report(conn, "BUD-2026") if r["cost_center"] == "SAL" and r["period"] <= "2026-06"]
+        rows = [r for r in budget_report(conn, "BUD-2026-R1") if r["cost_center"] == "SAL" and r["period"] <= "2026-06"]
         assert sum(r["actual"] for r in rows) > Decimal("1.15") * sum(r["budget"] for r in rows)
-        others = [r for r in budget_report(conn, "BUD-2026") if r["cost_center"] == "ADM" and r["period"] <= "2026-06"]
+        others = [
+            r for r in budget_report(conn, "BUD-2026-R1") if r["cost_center"] == "ADM" and r["period"] <= "2026-06"
+        ]
         assert sum(r["actual"] for r in others) < Decimal("1.1") * sum(r["budget"] for r in others)
         po = s.production_order
         varied = conn.execute(
@@ -440,3 +485,207 @@ def test_the_deliberate_problems_are_there(demo_store: Engine) -> None:
             )
         ).scalar()
         assert varied > 0
+
+
+# --- HR, payroll, customer service and IT history -----------------------------------------------------------
+
+
+def _statuses(conn: object, table: object) -> set[str]:
+    return set(conn.execute(select(table.c.status).distinct()).scalars())  # type: ignore[attr-defined]
+
+
+def _balance(conn: object, account: str) -> Decimal:
+    jl, acc = s.journal_line, s.account
+    value = conn.execute(  # type: ignore[attr-defined]
+        select(func.sum(jl.c.credit) - func.sum(jl.c.debit))
+        .join(acc, acc.c.id == jl.c.account_id)
+        .where(acc.c.code == account)
+    ).scalar()
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def test_payroll_runs_every_month_posted_balanced_and_paid(demo_store: Engine) -> None:
+    pr, je, jl = s.pay_run, s.journal_entry, s.journal_line
+    with demo_store.connect() as conn:
+        runs = conn.execute(select(pr).order_by(pr.c.period)).mappings().all()
+        posted = {
+            r.source_ref: (Decimal(str(r.debit)), Decimal(str(r.credit)))
+            for r in conn.execute(
+                select(je.c.source_ref, func.sum(jl.c.debit).label("debit"), func.sum(jl.c.credit).label("credit"))
+                .join(jl, jl.c.entry_id == je.c.id)
+                .where(je.c.source_type == "pay_run")
+                .group_by(je.c.source_ref)
+            )
+        }
+        slips = dict(
+            conn.execute(
+                select(s.payslip.c.pay_run_id, func.sum(s.payslip.c.net)).group_by(s.payslip.c.pay_run_id)
+            ).all()
+        )
+        wages, tax = _balance(conn, "2211"), _balance(conn, "222105")
+    # One run for each month of the history (July 2024 to June 2026), each calculated, approved by someone else
+    # and posted: its journal debits the gross pay and credits it (wages payable and tax withheld) in full.
+    assert [r["period"] for r in runs] == [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][6:30]
+    for run in runs:
+        assert run["status"] == "posted" and run["journal_entry_id"] is not None, run["number"]
+        assert run["calculated_by"] == "hr" and run["approved_by"] == "finance"
+        debit, credit = posted[run["number"]]
+        assert debit == credit == Decimal(str(run["gross"]))
+        assert Decimal(str(slips[run["id"]])) == Decimal(str(run["net"])) > 0
+    # Wages are paid on the 10th of the next month and applied labour is cleared from overhead, so what is still
+    # owed on the as-of date is exactly June's pay (gross less tax withheld) and June's tax.
+    last = runs[-1]
+    assert wages == (Decimal(str(last["gross"])) - Decimal(str(last["tax"]))).quantize(Decimal("0.01"))
+    assert tax == Decimal(str(last["tax"])).quantize(Decimal("0.01"))
+
+
+def test_hr_history_follows_the_rules(demo_store: Engine) -> None:
+    jr, cand, lr, emp = s.job_requisition, s.candidate, s.leave_record, s.employee
+    with demo_store.connect() as conn:
+        assert _statuses(conn, jr) <= {"draft", "approved", "open", "filled", "cancelled"}
+        assert _statuses(conn, jr) & {"draft", "approved", "open"}  # recruiting still under way on the as-of date
+        for requested, approved, status in conn.execute(select(jr.c.requested_by, jr.c.approved_by, jr.c.status)):
+            assert status == "draft" or (approved is not None and approved != requested)
+        assert _statuses(conn, cand) <= {
+            "applied",
+            "screening",
+            "interviewing",
+            "offered",
+            "hired",
+            "declined",
+            "rejected",
+            "withdrawn",
+        }
+        hired = conn.execute(
+            select(emp.c.employee_code, emp.c.hire_date, cand.c.offer_salary)
+            .join(cand, cand.c.employee_id == emp.c.id)
+            .where(cand.c.status == "hired")
+        ).all()
+        assert hired and all(AS_OF - dt.timedelta(days=730) < day <= AS_OF for _code, day, _salary in hired)
+        first_salary = dict(
+            conn.execute(
+                select(emp.c.employee_code, s.salary_history.c.base_salary)
+                .join(s.salary_history, s.salary_history.c.employee_id == emp.c.id)
+                .where(s.salary_history.c.effective_date == emp.c.hire_date)
+            ).all()
+        )
+        for code, _day, salary in hired:  # hires are paid what they were offered
+            assert Decimal(str(first_salary[code])) == Decimal(str(salary)), code
+        # Every salary lies within its pay grade.
+        out_of_grade = conn.execute(
+            select(func.count())
+            .select_from(s.salary_history.join(s.pay_grade, s.pay_grade.c.id == s.salary_history.c.pay_grade_id))
+            .where(
+                (s.salary_history.c.base_salary < s.pay_grade.c.min_salary)
+                | (s.salary_history.c.base_salary > s.pay_grade.c.max_salary)
+            )
+        ).scalar()
+        assert out_of_grade == 0
+        # Leave recorded by the HR officer and decided by the HR manager; taken leave lies before the as-of date.
+        leave = conn.execute(select(lr.c.status, lr.c.requested_by, lr.c.decided_by, lr.c.end_date)).all()
+        assert leave and {status for status, *_ in leave} <= {"requested", "approved", "rejected", "taken", "cancelled"}
+        for status, requested, decided, end in leave:
+            assert requested == "hrofficer"
+            if status in ("approved", "rejected", "taken"):
+                assert decided == "hr"
+            if status == "taken":
+                assert end < AS_OF
+        # Training: attendance taken on completed sessions, scores after only for those who attended.
+        ts, en = s.training_session, s.enrolment
+        rows = conn.execute(
+            select(ts.c.status, en.c.status, en.c.score_before, en.c.score_after).join(en, en.c.session_id == ts.c.id)
+        ).all()
+        assert {"completed", "planned"} <= {r[0] for r in rows}
+        for session_status, status, before, after in rows:
+            assert status in {"completed": {"attended", "absent"}, "planned": {"enrolled"}}.get(
+                session_status, {"withdrawn"}
+            )
+            assert before is not None and (after is not None) == (status == "attended")
+        assert conn.execute(select(func.count()).select_from(s.employee_skill)).scalar() > 0
+
+
+def test_service_history_against_real_shipments_and_service_levels(demo_store: Engine) -> None:
+    from erp.services.sla import breaches
+
+    rma, rl, sh, sl = s.rma, s.rma_line, s.shipment, s.shipment_line
+    end = dt.datetime.combine(AS_OF, dt.time(18))
+    with demo_store.connect() as conn:
+        assert _statuses(conn, rma) <= {"requested", "received", "inspected", "resolved", "cancelled"}
+        returns = conn.execute(
+            select(
+                rma.c.number, rma.c.status, rma.c.resolution, rma.c.credit_note_id, rma.c.rma_date, sh.c.ship_date
+            ).join(sh, (sh.c.id == rma.c.shipment_id) & (sh.c.customer_id == rma.c.customer_id))
+        ).all()
+        assert len(returns) == conn.execute(select(func.count()).select_from(rma)).scalar() > 0
+        for _number, status, resolution, note, opened, shipped in returns:
+            assert shipped <= opened <= AS_OF
+            assert (note is not None) == (status == "resolved" and resolution == "credit")
+        over = conn.execute(
+            select(func.count())
+            .select_from(rl.join(sl, sl.c.id == rl.c.shipment_line_id))
+            .where(rl.c.quantity > sl.c.quantity)
+        ).scalar()
+        assert over == 0
+        assert _statuses(conn, s.repair_order) <= {
+            "received",
+            "diagnosed",
+            "repairing",
+            "done",
+            "returned",
+            "cancelled",
+        }
+        billed = conn.execute(
+            select(s.repair_order.c.warranty, s.repair_order.c.invoice_id).where(s.repair_order.c.status == "returned")
+        ).all()
+        assert billed and all((invoice is not None) == (not warranty) for warranty, invoice in billed if not warranty)
+        complaints = conn.execute(select(s.complaint)).mappings().all()
+        assert {c["status"] for c in complaints} <= {"open", "investigating", "resolved", "closed"}
+        assert {c["status"] for c in complaints} & {"open", "investigating"}  # still open on the as-of date
+        assert any(breaches(c, end)["response_breached"] or breaches(c, end)["resolution_breached"] for c in complaints)
+        for c in complaints:
+            assert (c["responded_at"] is None) == (c["status"] == "open")
+            assert c["resolved_at"] is None or c["resolved_at"] >= c["responded_at"]
+
+
+def test_it_history_has_network_gear_pending_patches_and_tickets(demo_store: Engine) -> None:
+    from erp.services.it_assets import NETWORK_TYPES
+    from erp.services.sla import breaches
+
+    a, app, inst, p, pa = s.it_asset, s.application, s.app_installation, s.app_patch, s.patch_applied
+    end = dt.datetime.combine(AS_OF, dt.time(18))
+    with demo_store.connect() as conn:
+        types = set(conn.execute(select(a.c.asset_type).where(a.c.status != "retired")).scalars())
+        assert set(NETWORK_TYPES) <= types and {"server", "printer"} <= types and types & {"laptop", "desktop"}
+        assert _statuses(conn, a) <= {"in_stock", "in_use", "in_repair", "retired"}
+        seats = conn.execute(
+            select(app.c.code, app.c.seats, func.count(inst.c.id))
+            .outerjoin(inst, inst.c.application_id == app.c.id)
+            .where(app.c.licence_type == "per_seat")
+            .group_by(app.c.code, app.c.seats)
+        ).all()
+        assert seats and all(used <= seats for _code, seats, used in seats)
+        # Patches applied after their release; some released over a month ago are still pending (overdue).
+        early = conn.execute(
+            select(func.count())
+            .select_from(pa.join(p, p.c.id == pa.c.patch_id))
+            .where(pa.c.applied_on < p.c.released_on)
+        ).scalar()
+        assert early == 0
+        applied = set(conn.execute(select(pa.c.asset_id, pa.c.patch_id)).all())
+        pending = [
+            (asset, patch)
+            for asset, patch in conn.execute(
+                select(inst.c.asset_id, p.c.id)
+                .join(p, p.c.application_id == inst.c.application_id)
+                .where(p.c.released_on < AS_OF - dt.timedelta(days=30))
+            ).all()
+            if (asset, patch) not in applied
+        ]
+        assert pending
+        tickets = conn.execute(select(s.support_ticket)).mappings().all()
+        assert {t["status"] for t in tickets} <= {"new", "assigned", "in_progress", "resolved", "closed", "cancelled"}
+        assert {t["status"] for t in tickets} & {"new", "assigned", "in_progress"}
+        assert any(breaches(t, end)["response_breached"] or breaches(t, end)["resolution_breached"] for t in tickets)
+        for t in tickets:
+            assert t["received_at"] <= end and (t["responded_at"] is None) == (t["status"] == "new")
+            assert t["satisfaction"] is None or t["status"] in ("resolved", "closed")

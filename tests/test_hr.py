@@ -200,3 +200,32 @@ def test_training_scores_before_and_after(team: dict[str, Session], engine: Engi
     result = training.evaluation(hr, n)
     assert result["mean_gain"] == Decimal("30.00")
     assert [p["status"] for p in result["people"]] == ["attended", "absent"]
+
+
+def test_training_for_a_whole_class_at_once(team: dict[str, Session], engine: Engine) -> None:
+    hr = team["hr"]
+    training.course_actions.create(hr, {"code": "FIRE-01", "title": "消防演练 Fire drill", "duration_hours": "2"})
+    n = training.create_session(
+        hr, {"course": "FIRE-01", "start_date": "2026-04-01", "end_date": "2026-04-01", "capacity": "3"}
+    )["number"]
+    bad = _refused(engine, lambda: training.enrol_many(hr, n, ["E-003", "E-009", "E-003"]))
+    assert bad.for_field("employees[2]") == ["E-009 does not exist"]
+    assert bad.for_field("employees[3]") == ["E-003 is listed twice"]
+    full = _refused(engine, lambda: training.enrol_many(hr, n, ["E-001", "E-002", "E-003", "E-004"]))
+    assert full.for_field("session") == [f"{n} is full (3 places)"]
+    assert training.enrol_many(hr, n, ["E-003", "E-004"])["enrolled"] == 2
+    again = _refused(engine, lambda: training.enrol_many(hr, n, ["E-005", "E-004"]))
+    assert again.for_field("employees[2]") == [f"E-004 is already enrolled in {n}"]
+
+    wrong = _refused(engine, lambda: training.record_scores(hr, n, "before", {"E-003": "55", "E-005": "60"}))
+    assert wrong.for_field("scores[E-005]") == [f"E-005 is not enrolled in {n}"]
+    early = _refused(engine, lambda: training.record_scores(hr, n, "after", {"E-003": "80"}))
+    assert early.for_field("session") == [f"{n} is planned; cannot record a score after the training"]
+    assert training.record_scores(hr, n, "before", {"E-003": "55", "E-004": "60"})["scores"] == 2
+    training.complete_session(hr, n, ["E-003"])
+    absent = _refused(engine, lambda: training.record_scores(hr, n, "after", {"E-003": "85", "E-004": "70"}))
+    assert absent.for_field("scores[E-004]") == ["E-004 is absent"]
+    over = _refused(engine, lambda: training.record_scores(hr, n, "after", {"E-003": "120"}))
+    assert over.for_field("scores[E-003]") and not over.for_field("scores[E-004]")
+    training.record_scores(hr, n, "after", {"E-003": "85"})
+    assert training.evaluation(hr, n)["mean_gain"] == Decimal("30.00")

@@ -195,3 +195,25 @@ def test_json_export_of_a_published_mart(tmp_path: Path, monkeypatch: pytest.Mon
     assert document["columns"] == ["item_code", "margin", "as_of"]
     assert document["rows"] == [{"item_code": "FG-PUMP-100", "margin": "1234.5600", "as_of": "2026-03-01"}]
     assert Decimal(document["rows"][0]["margin"]) == Decimal("1234.56")
+
+
+def test_patch_rollout_covers_the_devices_that_had_the_software(it: Session, engine: Engine) -> None:
+    it_assets.application_actions.create(it, {"code": "OS", "name": "Windows 11", "licence_type": "site"})
+    it_assets.patch_actions.create(it, {"application": "OS", "code": "KB-1", "released_on": D(2026, 3, 10)})
+    for tag, installed in (("PC-1", D(2026, 1, 5)), ("PC-2", D(2026, 1, 5)), ("PC-3", D(2026, 4, 1))):
+        it_assets.register_asset(it, {"asset_tag": tag, "name": "PC", "asset_type": "desktop"})
+        it_assets.install_application(it, tag, "OS", "23H2", installed)
+    early = _refused(engine, lambda: it_assets.roll_out_patch(it, "OS", "KB-1", D(2026, 3, 9)))
+    assert early.for_field("day") == ["must not be before the patch was released"]
+    unknown = _refused(engine, lambda: it_assets.roll_out_patch(it, "OS", "KB-9", D(2026, 3, 20)))
+    assert unknown.for_field("patch") == ["KB-9 does not exist"]
+    share = _refused(engine, lambda: it_assets.roll_out_patch(it, "OS", "KB-1", D(2026, 3, 20), 0))
+    assert share.for_field("share_of") == ["must be greater than 0 and at most 100"]
+
+    # Half of the two devices that had the software on the day; PC-3 was installed later.
+    assert it_assets.roll_out_patch(it, "OS", "KB-1", D(2026, 3, 20), 50)["assets"] == 1
+    pending = {r["asset"]: r["pending"] for r in it_assets.software_inventory(it) if r["application"] == "OS"}
+    assert pending == {"PC-1": [], "PC-2": ["KB-1"], "PC-3": ["KB-1"]}
+    assert it_assets.roll_out_patch(it, "OS", "KB-1", D(2026, 4, 2))["assets"] == 2  # the rest, PC-3 included
+    assert it_assets.roll_out_patch(it, "OS", "KB-1", D(2026, 4, 3))["assets"] == 0  # nothing is applied twice
+    assert all(not r["pending"] for r in it_assets.software_inventory(it) if r["application"] == "OS")

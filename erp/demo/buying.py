@@ -208,7 +208,9 @@ class Buying:
             sim.counts["supplier_invoices"] += 1
             for ln in lines:
                 ln[4] = ln[3]
-            hold = next_working_day(day + dt.timedelta(days=rng.randint(5, 12))) if held else None
+            # The match decides: a 5% overcharge within a supplier's tolerance is not held.
+            days_held = rng.randint(5, 12) if held else 0
+            hold = next_working_day(day + dt.timedelta(days=days_held)) if result["status"] == "held" else None
             self.payables.append(
                 SupplierInvoice(result["number"], purchase.supplier, result["due_date"], result["gross_amount"], hold)
             )

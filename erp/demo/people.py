@@ -157,6 +157,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("sales", "sales", "销售部"),
     ("procurement", "procurement", "采购部"),
     ("hr", "hr", "人力资源部"),
+    ("hrofficer", "hr", "人力资源部"),  # records what the HR manager ("hr") approves: requisitions, leave
     ("service", "service", "客户服务部"),
     ("it", "it", "信息技术部"),
 )
@@ -169,7 +170,7 @@ class DemoUser:
     display_name: str
 
 
-class _Namer:
+class Namer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.emails: set[str] = set()
@@ -200,7 +201,7 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
 def generate_employees(rng: random.Random, scale: float, as_of: dt.date) -> tuple[list[dict[str, Any]], list[DemoUser]]:
     """Employee rows, managers before the people who report to them, and the demo users."""
     n = max(len(DEPARTMENTS) + 5, round(EMPLOYEES_PER_SCALE * scale))
-    namer = _Namer(rng)
+    namer = Namer(rng)
     founded = as_of - dt.timedelta(days=365 * COMPANY_AGE_YEARS)
     rows: list[dict[str, Any]] = []
 
@@ -269,8 +270,9 @@ def generate_employees(rng: random.Random, scale: float, as_of: dt.date) -> tupl
     users = []
     for username, role, dept_name in DEMO_USERS:
         person = by_code[heads[dept_name]]
-        if role == "planner":
-            person = next((r for r in rows if r["position"] == "生产计划员" and r["active"] == "true"), person)
+        staff_position = {"planner": "生产计划员", "hrofficer": "招聘专员"}.get(username)
+        if staff_position:
+            person = next((r for r in rows if r["position"] == staff_position and r["active"] == "true"), person)
         users.append(DemoUser(username, role, person["name"]))
     return rows, users
 

@@ -1,19 +1,18 @@
 """The stages of ``erp demo``, run in order inside one transaction: all of the demo company, or nothing.
 
-Stage 1 creates the master data; stages 2 to 5 add two years of operations up to the as-of date (opening
-balances, order to cash, procure to pay, production, stock counts, running costs, budgets, period closes)
-and the open documents and forecasts MRP plans from. Each stage is a function of the :class:`DemoContext`,
-draws its randomness from ``ctx.rng(<its name>)`` so it never disturbs the others, reads what earlier stages
-left in the context (``ctx.master``: finished goods with their expected yearly demand, buy items with their
-supplier group; ``ctx.world``: the simulated stock and partners), loads its documents through the service
-layer as the demo user whose role would do it (``ctx.users["finance"]``) and returns counts to print.
+Stage 1 creates the master data; the later ones add two years of history up to the as-of date: opening
+balances, order to cash, procure to pay, production, stock counts (operations); pay grades, salaries,
+recruiting, leave, skills and training (HR); monthly pay runs and wages paid (payroll); repairs, returns and
+complaints (service); running costs, budgets and period closes (finance); budget revisions with payroll; IT
+assets, software, patches and tickets; and the open documents and forecasts MRP plans from. Each stage is a
+function of the :class:`DemoContext`, draws its randomness from ``ctx.rng(<its name>)`` so it never disturbs
+the others, reads what earlier stages left in the context (``ctx.master``: finished goods with their expected
+yearly demand, buy items with their supplier group; ``ctx.world``: the simulated stock and partners;
+``ctx.people``: employees with their salaries), loads its documents through the service layer as the demo
+user whose role would do it (``ctx.users["finance"]``) and returns counts to print.
 
-Still to come (their services are being built): payroll runs, recruiting and training (HR), repairs, RMAs
-and complaints (service), IT assets and patches. Append them to ``STAGES`` before "finance" when they post
-to the ledger (periods up to two months before the as-of date are closed there, and the budgets approved
-there cover only running costs: payroll needs its own budget lines, added to a new version approved after
-copying ``BUD-<year>``), after it otherwise. Labour reported on production orders is credited to wages
-payable (2211); the payroll stage should clear it.
+Stages that post to the ledger (payroll, service) run before "finance", which closes every period up to two
+months before the as-of date; the stages after it post nothing into those periods.
 """
 
 from __future__ import annotations
@@ -24,12 +23,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from erp.demo.aftersales import run_service
 from erp.demo.finance import run_finance
 from erp.demo.forecasts import run_forecasts
 from erp.demo.generator import MasterData, generate_master_data, stage_rng
+from erp.demo.hr import run_hr
+from erp.demo.it import run_it
 from erp.demo.load import existing_data, load_master_data
 from erp.demo.opening import run_opening
 from erp.demo.operations import run_operations
+from erp.demo.pay_scale import Person
+from erp.demo.payroll import pay_structure, revise_budgets, run_pay_runs
 from erp.demo.people import DEMO_USERS
 from erp.demo.sessions import DemoSessions
 from erp.demo.sim import Sim
@@ -57,6 +61,7 @@ class DemoContext:
     notes: list[str] = field(default_factory=list)
     tx: Tx | None = None  # the demo's one transaction, set by run_demo
     world: World | None = None
+    people: list[Person] = field(default_factory=list)  # employees with their salaries, from the HR stage
     _users: DemoSessions | None = None
 
     def rng(self, name: str) -> random.Random:
@@ -109,6 +114,37 @@ def _finance(ctx: DemoContext) -> dict[str, int]:
     return run_finance(ctx.users, ctx.timeline, ctx.rng("finance"), ctx.scale)
 
 
+def _hr(ctx: DemoContext) -> dict[str, int]:
+    assert ctx.master is not None
+    result = run_hr(ctx.users, ctx.master.rows["employees"], ctx.timeline, ctx.rng, ctx.scale)
+    ctx.people = result.people
+    return dict(sorted(result.counts.items()))
+
+
+def _workshops(ctx: DemoContext) -> set[str]:
+    assert ctx.master is not None
+    return {r["code"] for r in ctx.master.rows["cost_centers"]}
+
+
+def _payroll(ctx: DemoContext) -> dict[str, int]:
+    counts = pay_structure(ctx.users, ctx.people, sorted(_workshops(ctx)), ctx.timeline, ctx.rng("pay-items"))
+    counts.update(run_pay_runs(ctx.users, ctx.timeline))
+    return dict(sorted(counts.items()))
+
+
+def _service(ctx: DemoContext) -> dict[str, int]:
+    assert ctx.world is not None
+    return run_service(ctx.users, ctx.world, ctx.timeline, ctx.rng, ctx.scale)
+
+
+def _payroll_budgets(ctx: DemoContext) -> dict[str, int]:
+    return {"budget_revisions": revise_budgets(ctx.users, ctx.people, ctx.timeline, _workshops(ctx))}
+
+
+def _it(ctx: DemoContext) -> dict[str, int]:
+    return run_it(ctx.users, ctx.people, ctx.timeline, ctx.rng, ctx.scale)
+
+
 def _forecasts(ctx: DemoContext) -> dict[str, int]:
     assert ctx.world is not None
     return run_forecasts(ctx.users, ctx.world, ctx.timeline, ctx.rng("forecasts"))
@@ -130,7 +166,12 @@ STAGES: list[Stage] = [
         N_("Two years of operations: sales, purchasing, production, stock counts, open documents"),
         _operations,
     ),
+    Stage("hr", N_("HR: pay grades and salaries, recruiting, leave, skills, training"), _hr),
+    Stage("payroll", N_("Payroll: monthly pay runs calculated, approved and posted, wages paid"), _payroll),
+    Stage("service", N_("Customer service: repairs, returns and complaints"), _service),
     Stage("finance", N_("Running costs, budgets and closed periods"), _finance),
+    Stage("payroll_budgets", N_("Budget revisions with payroll"), _payroll_budgets),
+    Stage("it", N_("IT: hardware and network gear, software, licences, patches, tickets"), _it),
     Stage("forecasts", N_("Sales forecast for the next six months"), _forecasts),
 ]
 

@@ -370,6 +370,38 @@ def apply_patch(tx: Tx, tag: str, application: str, patch: str, day: dt.date) ->
     return row
 
 
+@action("app.patch_rollout", PERMISSION)
+def roll_out_patch(tx: Tx, application: str, patch: str, day: dt.date, share_of: int = 100) -> dict[str, Any]:
+    """A deployment run: record a patch applied on the devices that had its application installed by ``day`` and
+    lack it (the first ``share_of`` percent of them by asset tag, for a rollout still under way)."""
+    app = _application(tx.conn, application)
+    found = fetch_one(tx.conn, s.app_patch, application_id=app["id"], code=patch)
+    if found is None:
+        raise ServiceError(FieldError("patch", t("{value} does not exist", value=patch)), code="not_found")
+    if day < found["released_on"]:
+        raise ServiceError(FieldError("day", t("must not be before the patch was released")))
+    if not 0 < share_of <= 100:
+        raise ServiceError(FieldError("share_of", t("must be greater than 0 and at most {n}", n=100)))
+    a, inst, pa = s.it_asset, s.app_installation, s.patch_applied
+    done = select(pa.c.asset_id).where(pa.c.patch_id == found["id"])
+    targets = tx.conn.execute(
+        select(a.c.id, a.c.asset_tag)
+        .join(inst, inst.c.asset_id == a.c.id)
+        .where(inst.c.application_id == app["id"], inst.c.installed_on <= day, a.c.id.not_in(done))
+        .order_by(a.c.asset_tag)
+    ).all()
+    targets = targets[: len(targets) * share_of // 100]
+    if targets:
+        by = tx.actor.username
+        tx.conn.execute(
+            insert(pa),
+            [{"asset_id": r.id, "patch_id": found["id"], "applied_on": day, "applied_by": by} for r in targets],
+        )
+        tags = [r.asset_tag for r in targets]
+        tx.audit("patch_applied", f"{application}/{patch}", None, {"applied_on": day, "assets": tags})
+    return {"application": application, "patch": patch, "applied_on": day, "assets": len(targets)}
+
+
 def software_inventory(session: Session) -> list[dict[str, Any]]:
     """Per device and installed application: the version and the patches applied and pending."""
     session.require(PERMISSION)

@@ -502,7 +502,7 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
     basic = _setting(tx.conn, "monthly_basic_deduction")
     items = _active_items(tx.conn, start, end)
     ytd = _year_to_date(tx.conn, start.year, period)
-    number = tx.next_number("pay")
+    number = tx.next_number("payrun")
     run_id = tx.conn.execute(
         insert(pr).values(
             number=number,
@@ -514,7 +514,8 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
         )
     ).inserted_primary_key[0]
     totals = {"gross": ZERO, "tax": ZERO, "net": ZERO}
-    slips = []
+    slips: list[dict[str, Any]] = []
+    slip_lines: list[list[tuple[str, str, Decimal]]] = []
     for e in paid:
         base = salaries[e.id]
         mine = items.get(e.id, [])
@@ -574,14 +575,24 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
             "other_deductions": other,
             "net": net,
         }
-        slip_id = tx.conn.execute(insert(s.payslip).values(**slip)).inserted_primary_key[0]
-        tx.conn.execute(
-            insert(s.payslip_line),
-            [{"payslip_id": slip_id, "code": c, "kind": k, "amount": a} for c, k, a in lines],
-        )
-        slips.append({**slip, "employee_code": e.employee_code})
+        slips.append(slip)
+        slip_lines.append(lines)
         for key in totals:
             totals[key] += slip[key]
+    # Two statements for the whole run (not two per employee): the payslips, then all their lines.
+    ids = (
+        tx.conn.execute(insert(s.payslip).returning(s.payslip.c.id, sort_by_parameter_order=True), slips)
+        .scalars()
+        .all()
+    )
+    tx.conn.execute(
+        insert(s.payslip_line),
+        [
+            {"payslip_id": slip_id, "code": c, "kind": k, "amount": a}
+            for slip_id, lines in zip(ids, slip_lines, strict=True)
+            for c, k, a in lines
+        ],
+    )
     tx.conn.execute(update(pr).where(pr.c.id == run_id).values(**totals))
     skipped = [e.employee_code for e in employees if e.id not in salaries]
     tx.audit("pay_run", number, None, {"period": period, **totals, "employees": len(slips), "skipped": skipped})

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from erp import schema as s
 from erp.errors import FieldError, ServiceError
@@ -71,7 +71,7 @@ SESSION_FIELDS = FieldSet(
         Date("start_date", N_("Start date"), required=True),
         Date("end_date", N_("End date"), required=True),
         Text("trainer", N_("Trainer")),
-        Text("location", N_("Location")),
+        Text("location", N_("Venue")),
         Int("capacity", N_("Places"), required=True, min_value=1, max_value=10_000),
         Text("reference", N_("Reference"), max_length=60),
     )
@@ -134,6 +134,92 @@ def enrol(tx: Tx, number: str, employee: str) -> dict[str, Any]:
     tx.conn.execute(insert(en).values(**row))
     tx.audit("enrolment", f"{number}/{employee}", None, row)
     return row
+
+
+@action("training_session.enrol_many", PERMISSION)
+def enrol_many(tx: Tx, number: str, employees: Iterable[str]) -> dict[str, Any]:
+    """Enrol a group in a planned session in one go (a department sent to a course): all of them or, when one is
+    unknown, listed twice or already enrolled, or the places run out, none."""
+    session = _session(tx.conn, number)
+    require_status(session, ("planned",), "session", t("enrol anyone"))
+    codes = [str(code).strip() for code in employees]
+    emp, en = s.employee, s.enrolment
+    ids = dict(tx.conn.execute(select(emp.c.employee_code, emp.c.id).where(emp.c.employee_code.in_(codes))).all())
+    enrolled = set(
+        tx.conn.execute(
+            select(en.c.employee_id).where(en.c.session_id == session["id"], en.c.employee_id.in_(ids.values()))
+        ).scalars()
+    )
+    errors, seen = [], set()
+    for n, code in enumerate(codes, start=1):
+        field = f"employees[{n}]"
+        if code not in ids:
+            errors.append(FieldError(field, t("{value} does not exist", value=code)))
+        elif code in seen:
+            errors.append(FieldError(field, t("{value} is listed twice", value=code)))
+        elif ids[code] in enrolled:
+            errors.append(
+                FieldError(field, t("{employee} is already enrolled in {number}", employee=code, number=number))
+            )
+        seen.add(code)
+    if not codes:
+        errors.append(FieldError("employees", t("at least one employee is required")))
+    raise_if(errors)
+    taken = tx.conn.execute(
+        select(func.count()).select_from(en).where(en.c.session_id == session["id"], en.c.status == "enrolled")
+    ).scalar()
+    if taken + len(codes) > session["capacity"]:
+        raise conflict(
+            "session", t("{number} is full ({capacity} places)", number=number, capacity=session["capacity"])
+        )
+    tx.conn.execute(
+        insert(en), [{"session_id": session["id"], "employee_id": ids[c], "status": "enrolled"} for c in codes]
+    )
+    tx.audit("enrolment", number, None, {"employees": codes, "status": "enrolled"})
+    return {"session": number, "enrolled": len(codes)}
+
+
+@action("training_session.scores", PERMISSION)
+def record_scores(tx: Tx, number: str, when: str, scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The evaluation sheet of a whole class: ``when`` is "before" (session planned, people enrolled) or "after"
+    (session completed, people who attended); ``scores`` maps employee codes to scores 0-100. All or none."""
+    if when not in ("before", "after"):
+        raise ServiceError(FieldError("when", t("must be one of: {choices}", choices="before, after")))
+    session = _session(tx.conn, number)
+    wanted = ("planned", "enrolled") if when == "before" else ("completed", "attended")
+    doing = t("record a score before the training") if when == "before" else t("record a score after the training")
+    require_status(session, (wanted[0],), "session", doing)
+    en, emp = s.enrolment, s.employee
+    rows = {
+        r.employee_code: r
+        for r in tx.conn.execute(
+            select(en.c.id, en.c.status, emp.c.employee_code)
+            .join(emp, emp.c.id == en.c.employee_id)
+            .where(en.c.session_id == session["id"], emp.c.employee_code.in_([str(c) for c in scores]))
+        )
+    }
+    column = f"score_{when}"
+    errors, values = [], []
+    for code, score in scores.items():
+        field = f"scores[{code}]"
+        row = rows.get(str(code))
+        if row is None:
+            errors.append(FieldError(field, t("{employee} is not enrolled in {number}", employee=code, number=number)))
+            continue
+        if row.status != wanted[1]:
+            errors.append(FieldError(field, t("{employee} is {status}", employee=code, status=row.status)))
+            continue
+        checked, problems = FieldSet(
+            (Dec(column, N_("Score (0-100)"), required=True, min_value=0, max_value=100),)
+        ).validate({column: score}, tx.conn)
+        errors += [FieldError(field, e.message) for e in problems]
+        if not problems:
+            values.append({"row_id": row.id, "score": checked[column]})
+    raise_if(errors)
+    if values:
+        tx.conn.execute(update(en).where(en.c.id == bindparam("row_id")).values({column: bindparam("score")}), values)
+        tx.audit("enrolment", number, None, {column: {str(c): scores[c] for c in scores}})
+    return {"session": number, "scores": len(values)}
 
 
 @action("training_session.withdraw", PERMISSION)
