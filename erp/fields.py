@@ -7,12 +7,13 @@ documented templates, so a rule is written once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from erp.errors import FieldError
 from erp.i18n import t
@@ -200,10 +201,7 @@ class Ref(Field):
     def parse(self, value: Any, conn: Connection) -> Any:
         assert self.table is not None
         text = str(value).strip()
-        query = select(self.table.c.id).where(self.table.c[self.key] == text)
-        if self.only_active and "active" in self.table.c:
-            query = query.where(self.table.c.active.is_(True))
-        row_id = conn.execute(query).scalar_one_or_none()
+        row_id = conn.execute(ref_id_query(self.table, self.key, self.only_active), {"code": text}).scalar_one_or_none()
         if row_id is None:
             raise Invalid(t("{value} does not exist", value=text))
         return row_id
@@ -212,6 +210,15 @@ class Ref(Field):
     def type_doc(self) -> str:
         assert self.table is not None
         return f"code of an existing {self.table.name} ({self.key})"
+
+
+@functools.cache
+def ref_id_query(table: Table, key: str, only_active: bool) -> Select:
+    """Built once per reference kind: building a statement costs more than running it from SQLAlchemy's cache."""
+    query = select(table.c.id).where(table.c[key] == bindparam("code"))
+    if only_active and "active" in table.c:
+        query = query.where(table.c.active.is_(True))
+    return query
 
 
 def _check_range(value: Any, low: Any, high: Any) -> None:

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from erp import schema as s
 from erp.errors import PermissionDenied, ServiceError
-from erp.services.base import Session
+from erp.services import base
+from erp.services.base import Session, Tx, action
 from erp.services.company import open_fiscal_year, save_company
+from erp.services.inventory import load_items
 from erp.services.products import bom_actions, bom_tree, item_actions, where_used
 from erp.services.users import authenticate, create_user, reset_password, set_active, set_roles
 from tests.conftest import PASSWORD
@@ -118,6 +120,40 @@ def test_failed_action_inside_outer_transaction_rolls_back_only_itself(admin: Se
     assert count(admin, s.item) == 1
 
 
+@action("test.audit_probe", "items.manage")
+def _audit_probe(tx: Tx, key: str, fail: bool) -> None:
+    tx.audit("probe", key, None, {"key": key})
+    if fail:
+        raise ServiceError("refused after auditing")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_audit_of_a_rolled_back_action_is_dropped_whatever_was_written_already(
+    admin: Session, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Audit records are collected and written in batches; a savepoint that rolls back takes its own with it."""
+    monkeypatch.setattr(base, "AUDIT_BATCH", batch)
+    with admin.transaction():
+        _audit_probe(admin, "a", False)
+        for key in ("b", "c"):
+            with pytest.raises(ServiceError):
+                _audit_probe(admin, key, True)
+        _audit_probe(admin, "d", False)
+        with pytest.raises(ServiceError), admin.transaction():
+            _audit_probe(admin, "e", False)
+            _audit_probe(admin, "f", False)
+            raise ServiceError("the outer savepoint fails after two actions")
+        _audit_probe(admin, "g", False)
+    with pytest.raises(ServiceError), admin.transaction():
+        _audit_probe(admin, "h", False)
+        raise ServiceError("the whole transaction fails")
+    with admin.read() as conn:
+        keys = conn.execute(
+            select(s.audit_log.c.entity_key).where(s.audit_log.c.entity == "probe").order_by(s.audit_log.c.id)
+        ).scalars()
+        assert list(keys) == ["a", "d", "g"]
+
+
 def test_fiscal_year_with_april_start(admin: Session) -> None:
     save_company(admin, {"fiscal_year_start_month": 4})
     created = open_fiscal_year(admin, 2030)
@@ -155,3 +191,15 @@ def test_user_validation(system: Session) -> None:
     with pytest.raises(ServiceError) as err:
         create_user(system, "ok.user", PASSWORD, [])
     assert err.value.for_field("roles") == ["at least one role is required"]
+
+
+@pytest.mark.parametrize("count", [1, 3, 8, 9, 300])
+def test_prebuilt_in_lists_find_exactly_the_wanted_rows(sample: Session, count: int) -> None:
+    """IN lists are padded to a few prebuilt sizes (beyond 256 values: one expanding parameter)."""
+    with sample.read() as conn:
+        all_ids = sorted(conn.execute(select(s.item.c.id)).scalars())
+        wanted = (all_ids * (count // len(all_ids) + 1))[:count]  # repeats are allowed, as from document lines
+        wanted += [max(all_ids) + n for n in range(1, count + 1)]  # and ids that do not exist
+        found = load_items(conn, wanted)
+    assert sorted(found) == sorted(set(all_ids) & set(wanted))
+    assert all(row["id"] == key for key, row in found.items())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import schema as s
@@ -48,6 +48,9 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+# Audit records waiting to be written before they are written between two actions of a long transaction.
+AUDIT_BATCH = 500
+
 # Built once: every action audits and most number documents, so these are the hottest statements of all.
 _AUDIT_INSERT = insert(s.audit_log)
 _NEXT_NUMBER = (
@@ -59,6 +62,35 @@ _NEXT_NUMBER = (
 
 
 @dataclass
+class _AuditBuffer:
+    """Audit records of one open transaction not yet written, shared by every Tx on its connection.
+
+    They are written before commit, and in between only when no savepoint is open, so that a savepoint
+    rolling back never takes with it records of actions outside it: the records of a rolled-back savepoint
+    are all still here, and are dropped.
+    """
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0  # records of the transaction so far, written or still in ``rows``
+    depth: int = 0  # savepoints open
+
+    def flush(self, conn: Connection) -> None:
+        if self.rows:
+            rows, self.rows = self.rows, []
+            conn.execute(_AUDIT_INSERT, rows)
+
+    def forget_since(self, mark: int) -> None:
+        """A savepoint opened when ``count`` was ``mark`` rolled back: drop the records made in it."""
+        unwritten_from = self.count - len(self.rows)
+        assert mark >= unwritten_from, "audit records were written inside a savepoint"
+        del self.rows[mark - unwritten_from :]
+        self.count = mark
+
+
+_AUDIT_KEY = "erp.audit_buffer"  # in Connection.info while a Session transaction is open on it
+
+
+@dataclass
 class Tx:
     """An open transaction on behalf of an actor: what an action's body works with."""
 
@@ -66,23 +98,30 @@ class Tx:
     actor: Actor
     now: dt.datetime
     action: str = ""
-    _audit_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def audit(self, entity: str, key: Any, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        """Record what the current action changed (written with the action, in the same transaction)."""
-        self.conn.execute(
-            _AUDIT_INSERT,
-            {
-                "at": self.now,
-                "user_id": self.actor.user_id,
-                "username": self.actor.username,
-                "action": self.action,
-                "entity": entity,
-                "entity_key": str(key),
-                "before_json": _to_json(before),
-                "after_json": _to_json(after),
-            },
-        )
+        """Record what the current action changed (written with the action, in the same transaction).
+
+        Records are collected and written with one statement before the transaction commits (and between
+        actions once ``AUDIT_BATCH`` are waiting): imports and the demo run thousands of actions in one
+        transaction.
+        """
+        row = {
+            "at": self.now,
+            "user_id": self.actor.user_id,
+            "username": self.actor.username,
+            "action": self.action,
+            "entity": entity,
+            "entity_key": str(key),
+            "before_json": _to_json(before),
+            "after_json": _to_json(after),
+        }
+        buffer: _AuditBuffer | None = self.conn.info.get(_AUDIT_KEY)
+        if buffer is None:  # a Tx made outside Session.transaction: write at once
+            self.conn.execute(_AUDIT_INSERT, row)
+            return
+        buffer.rows.append(row)
+        buffer.count += 1
 
     def next_number(self, doc_type: str) -> str:
         """The next document number of a type: gapless, because it commits or rolls back with the document."""
@@ -118,19 +157,41 @@ class Session:
         """Open a transaction, or a savepoint inside the one already open."""
         if self._tx is not None:
             outer = self._tx
-            with outer.conn.begin_nested():
-                previous = outer.action
-                try:
-                    yield outer
-                finally:
-                    outer.action = previous
+            buffer: _AuditBuffer | None = outer.conn.info.get(_AUDIT_KEY)
+            if buffer is None:  # a Tx joined to a connection outside Session.transaction: audits are written at once
+                with outer.conn.begin_nested():
+                    previous = outer.action
+                    try:
+                        yield outer
+                    finally:
+                        outer.action = previous
+                return
+            if buffer.depth == 0 and len(buffer.rows) >= AUDIT_BATCH:
+                buffer.flush(outer.conn)
+            mark = buffer.count
+            buffer.depth += 1
+            try:
+                with outer.conn.begin_nested():
+                    previous = outer.action
+                    try:
+                        yield outer
+                    except BaseException:
+                        buffer.forget_since(mark)
+                        raise
+                    finally:
+                        outer.action = previous
+            finally:
+                buffer.depth -= 1
             return
         with self.engine.begin() as conn:
+            buffer = conn.info[_AUDIT_KEY] = _AuditBuffer()
             self._tx = Tx(conn=conn, actor=self.actor, now=utcnow())
             try:
                 yield self._tx
+                buffer.flush(conn)
             finally:
                 self._tx = None
+                conn.info.pop(_AUDIT_KEY, None)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -169,11 +230,25 @@ def action(
 
 
 def fetch_one(conn: Connection, table: Any, **where: Any) -> dict[str, Any] | None:
-    query = select(table)
-    for column, value in where.items():
-        query = query.where(table.c[column] == value)
-    row = conn.execute(query).mappings().one_or_none()
+    """The one row of ``table`` whose columns equal the given values, or None."""
+    if any(value is None for value in where.values()):  # ``column == None`` means IS NULL: not a bind parameter
+        query = select(table)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        row = conn.execute(query).mappings().one_or_none()
+    else:
+        query = _fetch_query(table, tuple(where))
+        row = conn.execute(query, {f"w_{k}": v for k, v in where.items()}).mappings().one_or_none()
     return dict(row) if row is not None else None
+
+
+@functools.cache
+def _fetch_query(table: Any, columns: tuple[str, ...]) -> Select:
+    """Built once per table and key columns: building a statement costs more than running it from the cache."""
+    query = select(table)
+    for column in columns:
+        query = query.where(table.c[column] == bindparam(f"w_{column}"))
+    return query
 
 
 def _integrity_detail(exc: IntegrityError) -> str:

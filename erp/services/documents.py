@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, select
 
 from erp import schema as s
 from erp.errors import FieldError, ServiceError
@@ -87,11 +87,40 @@ class _Resolved(Field):
         return self.ids[text]
 
 
+# Sizes of the IN lists of prebuilt statements: a list of n values is padded to the next size by repeating its
+# last value, so a handful of statements cover every document; longer lists use one expanding parameter.
+IN_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+
+def in_size(count: int) -> int | None:
+    """The IN-list size of a prebuilt statement for ``count`` values (None: an expanding parameter)."""
+    return next((size for size in IN_SIZES if size >= count), None)
+
+
+def in_list(name: str, column: ColumnElement[Any], size: int | None) -> ColumnElement[bool]:
+    """``column IN (...)`` with ``size`` bind parameters, or one expanding parameter when ``size`` is None.
+
+    Fixed parameters spare SQLAlchemy rewriting the SQL on every execution, which an expanding one needs.
+    """
+    if size is None:
+        return column.in_(bindparam(name, expanding=True, type_=column.type))
+    return column.in_([bindparam(f"{name}_{i}", type_=column.type) for i in range(size)])
+
+
+def in_params(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """The parameters of :func:`in_list` for ``values`` (at least one), sized by :func:`in_size`."""
+    size = in_size(len(values))
+    if size is None:
+        return {name: list(values)}
+    padded = [*values, *([values[-1]] * (size - len(values)))]
+    return {f"{name}_{i}": value for i, value in enumerate(padded)}
+
+
 @cache
-def _ref_query(table: Table, key: str, only_active: bool) -> Select:
-    """Built once per reference kind, so SQLAlchemy's compiled cache does the rest."""
+def _ref_query(table: Table, key: str, only_active: bool, size: int | None) -> Select:
+    """Built once per reference kind and IN-list size, so SQLAlchemy's compiled cache does the rest."""
     column = table.c[key]
-    query = select(column, table.c.id).where(column.in_(bindparam("codes", expanding=True)))
+    query = select(column, table.c.id).where(in_list("codes", column, size))
     if only_active and "active" in table.c:
         query = query.where(table.c.active.is_(True))
     return query
@@ -107,8 +136,10 @@ def _prefetch_refs(conn: Connection, fields: FieldSet, raw_lines: Sequence[Mappi
             codes = {
                 str(r[f.name]).strip() for r in raw_lines if isinstance(r, Mapping) and not is_blank(r.get(f.name))
             }
-            query = _ref_query(f.table, f.key, f.only_active)
-            ids = dict(conn.execute(query, {"codes": sorted(codes)}).all()) if codes else {}
+            ids: dict[str, int] = {}
+            if codes:
+                query = _ref_query(f.table, f.key, f.only_active, in_size(len(codes)))
+                ids = dict(conn.execute(query, in_params("codes", sorted(codes))).all())
             f = _Resolved(f.name, f.label, required=f.required, default=f.default, column=f.column, doc=f.doc, ids=ids)
         out.append(f)
     return FieldSet(tuple(out))

@@ -10,11 +10,12 @@ one's result; on SQLite writers are serialised by BEGIN IMMEDIATE.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from erp import schema as s
@@ -22,7 +23,19 @@ from erp.errors import FieldError, ServiceError
 from erp.fields import N_, Date, Dec, FieldSet, Ref, Text
 from erp.i18n import t
 from erp.services.base import Tx, action
-from erp.services.documents import ZERO, dec, line_field, money, qty, raise_if, show, validate_document
+from erp.services.documents import (
+    ZERO,
+    dec,
+    in_list,
+    in_params,
+    in_size,
+    line_field,
+    money,
+    qty,
+    raise_if,
+    show,
+    validate_document,
+)
 from erp.services.ledger import Postings, post_entry
 
 # The posting event of each kind of move; transfers move value between locations of the same account.
@@ -47,13 +60,34 @@ ITEM_COLUMNS = (
 )
 
 
+@functools.cache
+def _items_query(size: int | None) -> Select:
+    """Built once per IN-list size, so every document's item lookup reuses a compiled statement."""
+    return select(*ITEM_COLUMNS).where(in_list("ids", s.item.c.id, size))
+
+
 def load_items(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The items a document uses, in one query."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = conn.execute(select(*ITEM_COLUMNS).where(s.item.c.id.in_(wanted))).mappings()
+    rows = conn.execute(_items_query(in_size(len(wanted))), in_params("ids", sorted(wanted))).mappings()
     return {r["id"]: dict(r) for r in rows}
+
+
+_BAL = s.stock_balance
+_BALANCE_UPDATE = (
+    update(_BAL)
+    .where(_BAL.c.item_id == bindparam("b_item"), _BAL.c.location_id == bindparam("b_location"))
+    .values(quantity=_BAL.c.quantity + bindparam("b_delta", type_=_BAL.c.quantity.type))
+    .returning(_BAL.c.quantity)
+)
+_BALANCE_INSERT = insert(_BAL)
+_BALANCE_QUERY = (
+    select(_BAL.c.quantity)
+    .where(_BAL.c.item_id == bindparam("b_item"), _BAL.c.location_id == bindparam("b_location"))
+    .with_for_update()
+)
 
 
 def location_code(conn: Connection, location_id: int) -> str:
@@ -66,21 +100,15 @@ def change_balance(tx: Tx, item: Mapping[str, Any], location_id: int, delta: Dec
     Refuses (and so rolls back the whole document) when the result would be negative and the item does
     not allow negative stock.
     """
-    bal = s.stock_balance
-    stmt = (
-        update(bal)
-        .where(bal.c.item_id == item["id"], bal.c.location_id == location_id)
-        .values(quantity=bal.c.quantity + delta)
-        .returning(bal.c.quantity)
-    )
-    row = tx.conn.execute(stmt).first()
+    params = {"b_item": item["id"], "b_location": location_id, "b_delta": delta}
+    row = tx.conn.execute(_BALANCE_UPDATE, params).first()
     if row is None:
         try:
             with tx.conn.begin_nested():
-                tx.conn.execute(insert(bal).values(item_id=item["id"], location_id=location_id, quantity=delta))
+                tx.conn.execute(_BALANCE_INSERT, {"item_id": item["id"], "location_id": location_id, "quantity": delta})
             new = delta
         except IntegrityError:  # another writer created the row first; its lock now orders us after it
-            new = tx.conn.execute(stmt).scalar_one()
+            new = tx.conn.execute(_BALANCE_UPDATE, params).scalar_one()
     else:
         new = row[0]
     new = qty(new)
@@ -103,9 +131,7 @@ def change_balance(tx: Tx, item: Mapping[str, Any], location_id: int, delta: Dec
 
 
 def current_balance(conn: Connection, item_id: int, location_id: int) -> Decimal:
-    bal = s.stock_balance
-    query = select(bal.c.quantity).where(bal.c.item_id == item_id, bal.c.location_id == location_id).with_for_update()
-    return qty(conn.execute(query).scalar() or 0)
+    return qty(conn.execute(_BALANCE_QUERY, {"b_item": item_id, "b_location": location_id}).scalar() or 0)
 
 
 class StockBatch:

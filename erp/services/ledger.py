@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from erp import schema as s
 from erp.errors import FieldError, ServiceError
 from erp.fields import N_, Bool, Choice, Date, Dec, FieldSet, Int, Ref, Text
 from erp.i18n import t
 from erp.services.base import Tx, action, fetch_one
-from erp.services.documents import ZERO, dec, line_field, money, not_found, raise_if, validate_document
+from erp.services.documents import (
+    ZERO,
+    dec,
+    in_list,
+    in_params,
+    in_size,
+    line_field,
+    money,
+    not_found,
+    raise_if,
+    validate_document,
+)
 from erp.services.records import Entity, EntityActions
 
 # Business events that post, and what each one means. Amounts are positive in the rule's direction; a negative
@@ -125,6 +138,9 @@ class Line:
     description: str | None = None
 
 
+_RULES_QUERY = select(s.posting_rule).where(s.posting_rule.c.event == bindparam("event"))
+
+
 class Postings:
     """Collects the lines of one journal entry from the posting rules (rules are read once per event)."""
 
@@ -135,8 +151,7 @@ class Postings:
 
     def rule(self, event: str, item: Mapping[str, Any] | None = None, partner_group: str | None = None) -> dict:
         if event not in self._rules:
-            query = select(s.posting_rule).where(s.posting_rule.c.event == event)
-            self._rules[event] = [dict(r) for r in self.conn.execute(query).mappings()]
+            self._rules[event] = [dict(r) for r in self.conn.execute(_RULES_QUERY, {"event": event}).mappings()]
         item_type = (item or {}).get("item_type") or ""
         item_group = (item or {}).get("product_family") or ""
         best, best_score = None, -1
@@ -183,18 +198,20 @@ class Postings:
         self.lines.append(Line(account_id=credit_account, credit=amount, **dims))
 
 
+_PERIOD = select(s.fiscal_period.c.id, s.fiscal_period.c.code, s.fiscal_period.c.status).where(
+    s.fiscal_period.c.start_date <= bindparam("on", type_=s.fiscal_period.c.start_date.type),
+    s.fiscal_period.c.end_date >= bindparam("on", type_=s.fiscal_period.c.end_date.type),
+)
+_PERIOD_LOCKED = _PERIOD.with_for_update(read=True)
+
+
 def period_for(conn: Connection, on: dt.date, field: str = "entry_date", *, lock: bool = True) -> int:
     """The id of the open accounting period holding ``on``; refused when there is none or it is closed.
 
     The period row is read with a shared lock on PostgreSQL so that closing a period waits for postings in
     flight (SQLite serialises writers anyway).
     """
-    query = select(s.fiscal_period.c.id, s.fiscal_period.c.code, s.fiscal_period.c.status).where(
-        s.fiscal_period.c.start_date <= on, s.fiscal_period.c.end_date >= on
-    )
-    if lock:
-        query = query.with_for_update(read=True)
-    row = conn.execute(query).first()
+    row = conn.execute(_PERIOD_LOCKED if lock else _PERIOD, {"on": on}).first()
     if row is None:
         raise ServiceError(
             FieldError(field, t("no accounting period covers {date}; open its fiscal year first", date=on))
@@ -226,23 +243,42 @@ def post_entry(
     raise_if(check_lines(tx.conn, lines))
     number = tx.next_number("je")
     entry_id = tx.conn.execute(
-        insert(s.journal_entry).values(
-            number=number,
-            entry_date=entry_date,
-            period_id=period_id,
-            source_type=source_type,
-            source_ref=source_ref,
-            description=description,
-            status="draft",
-            reverses_id=reverses_id,
-            created_at=tx.now,
-            created_by=tx.actor.username,
-        )
+        _ENTRY_INSERT,
+        {
+            "number": number,
+            "entry_date": entry_date,
+            "period_id": period_id,
+            "source_type": source_type,
+            "source_ref": source_ref,
+            "description": description,
+            "status": "draft",
+            "reverses_id": reverses_id,
+            "created_at": tx.now,
+            "created_by": tx.actor.username,
+        },
     ).inserted_primary_key[0]
-    rows = [{**asdict(ln), "entry_id": entry_id, "line_no": n} for n, ln in enumerate(lines, start=1)]
-    tx.conn.execute(insert(s.journal_line), rows)
-    tx.conn.execute(update(s.journal_entry).where(s.journal_entry.c.id == entry_id).values(status="posted"))
+    rows = [{**_line_row(ln), "entry_id": entry_id, "line_no": n} for n, ln in enumerate(lines, start=1)]
+    tx.conn.execute(_LINE_INSERT, rows)
+    tx.conn.execute(_ENTRY_POST, {"entry": entry_id})
     return {"id": entry_id, "number": number}
+
+
+_ENTRY_INSERT = insert(s.journal_entry)
+_LINE_INSERT = insert(s.journal_line)
+_ENTRY_POST = update(s.journal_entry).where(s.journal_entry.c.id == bindparam("entry")).values(status="posted")
+_LINE_FIELDS = tuple(f.name for f in dataclass_fields(Line))
+
+
+def _line_row(line: Line) -> dict[str, Any]:
+    """A line's columns (``dataclasses.asdict`` deep-copies every value, which costs more than the insert)."""
+    return {name: getattr(line, name) for name in _LINE_FIELDS}
+
+
+@functools.cache
+def _accounts_query(size: int | None) -> Select:
+    """Built once per IN-list size, so SQLAlchemy's compiled cache does the rest."""
+    acc = s.account
+    return select(acc.c.id, acc.c.code, acc.c.is_postable, acc.c.active).where(in_list("ids", acc.c.id, size))
 
 
 def check_lines(conn: Connection, lines: Sequence[Line], prefix: str = "lines") -> list[FieldError]:
@@ -252,14 +288,12 @@ def check_lines(conn: Connection, lines: Sequence[Line], prefix: str = "lines") 
         if ln.debit < 0 or ln.credit < 0 or (ln.debit != 0 and ln.credit != 0):
             errors.append(FieldError(line_field(n, "debit"), t("give either a debit or a credit, not both")))
     ids = {ln.account_id for ln in lines}
-    accounts = {
-        r.id: r
-        for r in conn.execute(
-            select(s.account.c.id, s.account.c.code, s.account.c.is_postable, s.account.c.active).where(
-                s.account.c.id.in_(ids)
-            )
-        )
-    }
+    wanted = sorted(i for i in ids if i is not None)
+    accounts = (
+        {r.id: r for r in conn.execute(_accounts_query(in_size(len(wanted))), in_params("ids", wanted))}
+        if wanted
+        else {}
+    )
     for n, ln in enumerate(lines, start=1):
         acc = accounts.get(ln.account_id)
         if acc is None:

@@ -57,21 +57,23 @@ ITEMS = Entity(
 )
 
 
+_BELOW_QUERY = text(
+    """
+    WITH RECURSIVE below(item_id) AS (
+        SELECT component_item_id FROM bom_line WHERE parent_item_id = :component
+        UNION
+        SELECT b.component_item_id FROM bom_line b JOIN below ON b.parent_item_id = below.item_id
+    )
+    SELECT 1 FROM below WHERE item_id = :parent LIMIT 1
+    """
+)
+
+
 def creates_cycle(conn: Connection, parent_id: int, component_id: int) -> bool:
     """Would making ``component`` a child of ``parent`` close a loop (parent reachable from component)?"""
     if parent_id == component_id:
         return True
-    query = text(
-        """
-        WITH RECURSIVE below(item_id) AS (
-            SELECT component_item_id FROM bom_line WHERE parent_item_id = :component
-            UNION
-            SELECT b.component_item_id FROM bom_line b JOIN below ON b.parent_item_id = below.item_id
-        )
-        SELECT 1 FROM below WHERE item_id = :parent LIMIT 1
-        """
-    )
-    return conn.execute(query, {"component": component_id, "parent": parent_id}).first() is not None
+    return conn.execute(_BELOW_QUERY, {"component": component_id, "parent": parent_id}).first() is not None
 
 
 def _check_bom_line(tx: Tx, values: dict[str, Any], before: dict[str, Any] | None) -> list[FieldError]:

@@ -3,15 +3,16 @@ and its export, so the rules of an entity live in one place."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Insert, Table, insert, select
 from sqlalchemy import update as sql_update
 
 from erp.errors import FieldError, ServiceError
-from erp.fields import Field, FieldSet, Ref, is_blank
+from erp.fields import Field, FieldSet, Ref, is_blank, ref_id_query
 from erp.i18n import t
 from erp.services.base import Session, Tx, action, fetch_one
 
@@ -49,7 +50,7 @@ class Entity:
 
 def find(conn: Connection, entity: Entity, key: Mapping[str, Any]) -> dict[str, Any] | None:
     """The stored row for a natural key given as field values (codes), or None."""
-    query = select(entity.table)
+    where: dict[str, Any] = {}
     for name in entity.key:
         f = entity.field(name)
         value = key.get(name)
@@ -57,15 +58,14 @@ def find(conn: Connection, entity: Entity, key: Mapping[str, Any]) -> dict[str, 
             return None
         if isinstance(f, Ref):
             assert f.table is not None
-            ref_id = conn.execute(select(f.table.c.id).where(f.table.c[f.key] == str(value).strip())).scalar()
+            ref_id = conn.execute(ref_id_query(f.table, f.key, False), {"code": str(value).strip()}).scalar()
             if ref_id is None:
                 return None
             value = ref_id
         else:
             value = f.parse(value, conn)
-        query = query.where(entity.table.c[f.db_column] == value)
-    row = conn.execute(query).mappings().one_or_none()
-    return dict(row) if row is not None else None
+        where[f.db_column] = value
+    return fetch_one(conn, entity.table, **where)
 
 
 def create(tx: Tx, entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def create(tx: Tx, entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
         errors = entity.check(tx, values, None)
     if errors:
         raise ServiceError(errors)
-    row = dict(tx.conn.execute(insert(entity.table).values(**values).returning(*entity.table.c)).mappings().one())
+    row = dict(tx.conn.execute(_insert_returning(entity.table), values).mappings().one())
     tx.audit(entity.table.name, entity.key_text(data), None, row)
     return row
 
@@ -99,6 +99,12 @@ def update(tx: Tx, entity: Entity, key: Mapping[str, Any], changes: Mapping[str,
     assert after is not None
     tx.audit(entity.table.name, entity.key_text(key), before, after)
     return after
+
+
+@functools.cache
+def _insert_returning(table: Table) -> Insert:
+    """Built once per table (the values go in as parameters), so SQLAlchemy's compiled cache does the rest."""
+    return insert(table).returning(*table.c)
 
 
 def save(tx: Tx, entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ Documents are in the customer's currency; the ledger is in the base currency at 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -41,6 +42,9 @@ from erp.services.documents import (
     allocate_to_invoices,
     company_settings,
     dec,
+    in_list,
+    in_params,
+    in_size,
     line_field,
     money,
     not_found,
@@ -144,10 +148,12 @@ def save_price_list(tx: Tx, data: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": list_id, **header}
 
 
-def _price_query() -> Select:
-    """Contract prices, the customer's own list and the default list in one query, best source first."""
+@functools.cache
+def _price_query(size: int | None) -> Select:
+    """Contract prices, the customer's own list and the default list in one query, best source first (built once
+    per IN-list size of the items)."""
     sc, scl, pl, pll = s.sales_contract, s.sales_contract_line, s.price_list, s.price_list_line
-    on, items = bindparam("on"), bindparam("items", expanding=True)
+    on = bindparam("on")
     contract = (
         select(
             scl.c.item_id, scl.c.agreed_price.label("price"), literal(1).label("rank"), sc.c.start_date.label("since")
@@ -159,7 +165,7 @@ def _price_query() -> Select:
             sc.c.start_date <= on,
             sc.c.end_date >= on,
             or_(bindparam("contract_id", type_=Integer).is_(None), sc.c.id == bindparam("contract_id", type_=Integer)),
-            scl.c.item_id.in_(items),
+            in_list("items", scl.c.item_id, size),
         )
     )
     listed = (
@@ -176,13 +182,10 @@ def _price_query() -> Select:
             pl.c.currency == bindparam("currency"),
             or_(pl.c.valid_from.is_(None), pl.c.valid_from <= on),
             or_(pl.c.valid_to.is_(None), pl.c.valid_to >= on),
-            pll.c.item_id.in_(items),
+            in_list("items", pll.c.item_id, size),
         )
     )
     return union_all(contract, listed)
-
-
-PRICE_QUERY = _price_query()
 
 
 def prices_for(
@@ -190,15 +193,16 @@ def prices_for(
 ) -> dict[int, Decimal]:
     """The price of each item for a customer on a date: its contract, else its own price list, else the default
     list; among several valid lists of the same kind, the one valid from the latest date."""
+    items = sorted(set(item_ids))
     params = {
         "customer_id": customer["id"],
         "currency": customer["currency"],
         "on": on,
-        "items": sorted(set(item_ids)),
         "contract_id": contract_id,
+        **in_params("items", items),
     }
     best: dict[int, tuple[int, dt.date, Decimal]] = {}
-    for item_id, price, rank, since in conn.execute(PRICE_QUERY, params):
+    for item_id, price, rank, since in conn.execute(_price_query(in_size(len(items))), params):
         since = since or dt.date.min
         current = best.get(item_id)
         if current is None or (rank, -since.toordinal()) < (current[0], -current[1].toordinal()):
@@ -328,7 +332,9 @@ def _exposure_query() -> Select:
         inv.c.customer_id == customer_id, inv.c.status != "paid"
     )
     orders = select(func.coalesce(func.sum(so.c.open_amount), 0)).where(
-        so.c.customer_id == customer_id, so.c.status.in_(OPEN_ORDER_STATUSES)
+        # Literal binds, not a list: SQLAlchemy turns a list into an expanding parameter rewritten on every run.
+        so.c.customer_id == customer_id,
+        so.c.status.in_([literal(v) for v in OPEN_ORDER_STATUSES]),
     )
     advances = select(func.coalesce(func.sum(pay.c.amount - pay.c.allocated_amount), 0)).where(
         pay.c.customer_id == customer_id, pay.c.allocated_amount < pay.c.amount

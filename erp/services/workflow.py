@@ -3,10 +3,11 @@ and every accepted one is audited with its before and after."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, select, update
 
 from erp.errors import FieldError, ServiceError
 from erp.i18n import t
@@ -20,9 +21,19 @@ def conflict(field: str, message: str) -> ServiceError:
     return ServiceError(FieldError(field, message), code="conflict")
 
 
+@functools.cache
+def _locked_query(table: Table, key: str) -> Select:
+    """Built once per table and key, so SQLAlchemy's compiled cache does the rest."""
+    return select(table).where(table.c[key] == bindparam("value")).with_for_update()
+
+
 def locked(conn: Connection, table: Table, value: Any, what: str, field: str, *, key: str = "number") -> dict[str, Any]:
     """The row whose ``key`` is ``value``, locked until commit on PostgreSQL so that two changes take turns."""
-    row = conn.execute(select(table).where(table.c[key] == value).with_for_update()).mappings().one_or_none()
+    if value is None:  # ``column == None`` means IS NULL, which a bind parameter would not
+        query = select(table).where(table.c[key].is_(None)).with_for_update()
+        row = conn.execute(query).mappings().one_or_none()
+    else:
+        row = conn.execute(_locked_query(table, key), {"value": value}).mappings().one_or_none()
     if row is None:
         raise not_found(field, what, value)
     return dict(row)
