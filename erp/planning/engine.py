@@ -1,9 +1,11 @@
 """The fast MRP engine: the reference semantics, vectorised with numpy.
 
-Items are planned level by level (low-level code). Within a level the loop runs over the weeks, each step
-netting and lot-sizing every item of the level at once; the level's planned releases are then pushed to the
-components through the BOM edges with one scatter-add. Cost grows with items x weeks, not with BOM depth
-beyond the number of levels. No database is needed: frames in, frames out (a dbt Python model can call it).
+Items are planned level by level (low-level code). The working grids are (weeks, items) with the items in
+planning order, so a level is one contiguous block of columns. Within a level the loop runs over the weeks,
+each step netting and lot-sizing every item of the level at once (one contiguous row of the block); the
+level's planned releases are then pushed to the components through the BOM edges with one scatter-add. Cost
+grows with items x weeks, not with BOM depth beyond the number of levels. No database is needed: frames in,
+frames out (a dbt Python model can call it).
 """
 
 from __future__ import annotations
@@ -42,11 +44,11 @@ def plan_mrp(
     return to_frames(problem, engine_plan(problem))
 
 
-def _grid(n: int, horizon: int, item: np.ndarray, period: np.ndarray, qty: np.ndarray) -> np.ndarray:
-    """Sum quantities into an (items, weeks) grid."""
-    flat = np.zeros(n * horizon, dtype=np.int64)
-    np.add.at(flat, item * horizon + period, qty)
-    return flat.reshape(n, horizon)
+def _grid(rows: int, cols: int, row: np.ndarray, col: np.ndarray, qty: np.ndarray) -> np.ndarray:
+    """Sum quantities into a (rows, cols) grid."""
+    flat = np.zeros(rows * cols, dtype=np.int64)
+    np.add.at(flat, row * cols + col, qty)
+    return flat.reshape(rows, cols)
 
 
 def _group_starts(keys: np.ndarray) -> np.ndarray:
@@ -67,90 +69,119 @@ def engine_plan(p: Problem) -> Plan:
     n, horizon = p.n_items, p.horizon
     weeks = np.arange(horizon, dtype=np.int64)
 
+    # Items in planning order (low-level code, then input order), so that each level is one contiguous block
+    # of columns in the (weeks, items) working grids: a week's step reads and writes contiguous memory.
+    by_level = np.lexsort((np.arange(n), p.llc))
+    pos = np.empty(n, dtype=np.int64)
+    pos[by_level] = np.arange(n)
+    bounds = np.r_[0, np.flatnonzero(np.diff(p.llc[by_level])) + 1, n] if n else np.zeros(1, dtype=np.int64)
+
     forecast = p.dem_forecast
-    orders = _grid(n, horizon, p.dem_item[~forecast], p.dem_period[~forecast], p.dem_qty[~forecast])
+    orders_t = _grid(horizon, n, p.dem_period[~forecast], pos[p.dem_item[~forecast]], p.dem_qty[~forecast])
+    forecast_t = _grid(horizon, n, p.dem_period[forecast], pos[p.dem_item[forecast]], p.dem_qty[forecast])
+    independent_t = np.maximum(orders_t, forecast_t, out=forecast_t)
+    scheduled_t = _grid(horizon, n, p.sr_period, pos[p.sr_item], p.sr_qty)
+    dependent_t = np.zeros((horizon, n), dtype=np.int64)
+    # results in item order, shape (items, weeks); the inputs scattered once more rather than transposed
     independent = np.maximum(
-        orders, _grid(n, horizon, p.dem_item[forecast], p.dem_period[forecast], p.dem_qty[forecast])
+        _grid(n, horizon, p.dem_item[~forecast], p.dem_period[~forecast], p.dem_qty[~forecast]),
+        _grid(n, horizon, p.dem_item[forecast], p.dem_period[forecast], p.dem_qty[forecast]),
     )
     scheduled = _grid(n, horizon, p.sr_item, p.sr_period, p.sr_qty)
     dependent = np.zeros((n, horizon), dtype=np.int64)
-    dep_flat = dependent.reshape(-1)
     projected = np.empty((n, horizon), dtype=np.int64)
     net_req = np.empty((n, horizon), dtype=np.int64)
     receipts = np.empty((n, horizon), dtype=np.int64)
-    releases = np.zeros((n, horizon), dtype=np.int64)
+    releases = np.empty((n, horizon), dtype=np.int64)
 
-    # BOM edges grouped by parent (CSR), keeping input order within a parent.
-    edge_order = np.argsort(p.bom_parent, kind="stable")
-    edge_child = p.bom_child[edge_order]
+    # BOM edges grouped by the parent's position (CSR), keeping input order within a parent.
+    edge_parent = pos[p.bom_parent]
+    edge_order = np.argsort(edge_parent, kind="stable")
+    edge_child = pos[p.bom_child][edge_order]
     edge_factor = p.bom_factor[edge_order]
     edge_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(p.bom_parent, minlength=n), out=edge_ptr[1:])
-
-    by_level = np.lexsort((np.arange(n), p.llc))
-    bounds = np.flatnonzero(np.diff(p.llc[by_level])) + 1
+    np.cumsum(np.bincount(edge_parent, minlength=n), out=edge_ptr[1:])
+    dependent_flat = dependent_t.reshape(-1)
     out_parents: list[tuple[np.ndarray, ...]] = []
 
-    for level_items in np.split(by_level, bounds):
-        il = level_items
-        size = len(il)
-        gross = np.ascontiguousarray((independent[il] + dependent[il]).T)  # (weeks, items)
-        sr = np.ascontiguousarray(scheduled[il].T)
+    for level in range(len(bounds) - 1):
+        a, b = int(bounds[level]), int(bounds[level + 1])
+        il = by_level[a:b]
+        size = b - a
+        gross = independent_t[:, a:b] + dependent_t[:, a:b]  # (weeks, items of the level), contiguous
+        sr = scheduled_t[:, a:b]
         safety = p.safety[il]
         rule = p.lot_rule[il]
         lot = np.where(rule == FOQ, p.lot_qty[il], 1)  # 1 leaves L4L and POQ quantities unchanged
+        any_foq = bool((rule == FOQ).any())
         poq = rule == POQ
         min_qty = p.min_qty[il]
         multiple = np.where(p.multiple[il] > 0, p.multiple[il], 1)
+        any_multiple = bool((multiple > 1).any())
         any_poq = bool(poq.any())
         if any_poq:
-            # window[t] = sum over weeks t .. t+P-1 (cut at the horizon) of (GR - SR)
+            # window[t] = sum over weeks t .. t+P-1 (cut at the horizon) of (GR - SR), plus safety stock
             running = np.zeros((horizon + 1, size), dtype=np.int64)
             np.cumsum(gross - sr, axis=0, out=running[1:])
             ends = np.minimum(weeks[:, None] + p.lot_periods[il][None, :], horizon)
-            window = np.take_along_axis(running, ends, axis=0) - running[:-1]
+            window = np.take_along_axis(running, ends, axis=0) - running[:-1] + safety
 
         pab = p.on_hand[il].copy()
         pab_out = np.empty((horizon, size), dtype=np.int64)
         net_out = np.empty((horizon, size), dtype=np.int64)
         qty_out = np.empty((horizon, size), dtype=np.int64)
+        available = np.empty(size, dtype=np.int64)
         for t in range(horizon):
-            available = pab + sr[t] - gross[t]
-            net = safety - available
+            np.add(pab, sr[t], out=available)
+            available -= gross[t]
+            net = net_out[t]
+            np.subtract(safety, available, out=net)
             np.maximum(net, 0, out=net)
-            qty = -(-net // lot) * lot
+            short = net > 0
+            qty = qty_out[t]
+            if any_foq:
+                np.floor_divide(-net, lot, out=qty)
+                qty *= -lot
+            else:
+                qty[:] = net
             if any_poq:
-                qty = np.where(poq & (net > 0), np.maximum(qty, window[t] + safety - pab), qty)
-            qty = np.where(net > 0, np.maximum(qty, min_qty), 0)
-            qty = -(-qty // multiple) * multiple
-            pab = available + qty
-            pab_out[t], net_out[t], qty_out[t] = pab, net, qty
+                np.copyto(qty, np.maximum(qty, window[t] - pab), where=poq & short)
+            np.maximum(qty, min_qty, out=qty, where=short)
+            if any_multiple:
+                np.floor_divide(-qty, multiple, out=qty)
+                qty *= -multiple
+            np.add(available, qty, out=pab_out[t])
+            pab = pab_out[t]
+
+        # Planned releases: due week - lead time in weeks; a release before period 1 falls into period 1.
+        lead = np.minimum(p.lead_weeks[il], horizon - 1)
+        padded = np.zeros((2 * horizon, size), dtype=np.int64)
+        padded[:horizon] = qty_out
+        rel_out = np.empty((horizon, size), dtype=np.int64)
+        rel_out[0] = np.cumsum(qty_out, axis=0)[lead, np.arange(size)]
+        if horizon > 1:
+            rel_out[1:] = np.take_along_axis(padded, weeks[1:, None] + lead[None, :], axis=0)
+
         projected[il] = pab_out.T
         net_req[il] = net_out.T
         receipts[il] = qty_out.T
-
-        # Planned orders: release = due - lead time in weeks, never before period 1.
-        due, local = np.nonzero(qty_out)
-        item = il[local]
-        qty = qty_out[due, local]
-        release = due - p.lead_weeks[item]
-        rel_out = np.zeros((horizon, size), dtype=np.int64)
-        np.add.at(rel_out, (np.maximum(release, 0), local), qty)
         releases[il] = rel_out.T
 
-        # Dependent demand: every release x each BOM edge's factor, scattered onto the components.
+        # Dependent demand: every release x each BOM edge's factor, added onto the components (deeper levels).
         rel_week, rel_local = np.nonzero(rel_out)
-        if len(rel_week) and len(p.bom_parent):
-            parent = il[rel_local]
-            edges = ranges(edge_ptr[parent], edge_ptr[parent + 1] - edge_ptr[parent])
+        if len(rel_week) and len(edge_child):
+            parent = rel_local + a
+            count = edge_ptr[parent + 1] - edge_ptr[parent]
+            edges = ranges(edge_ptr[parent], count)
             if len(edges):
-                which = np.repeat(np.arange(len(parent)), edge_ptr[parent + 1] - edge_ptr[parent])
+                which = np.repeat(np.arange(len(parent)), count)
                 child = edge_child[edges]
                 week = rel_week[which]
                 add = np.rint(rel_out[week, rel_local[which]] * edge_factor[edges]).astype(np.int64)
-                np.add.at(dep_flat, child * horizon + week, add)
+                np.add.at(dependent_flat, week * n + child, add)
+                np.add.at(dependent.reshape(-1), by_level[child] * horizon + week, add)
                 keep = add > 0
-                out_parents.append((child[keep], week[keep], edge_order[edges][keep], add[keep]))
+                out_parents.append((by_level[child[keep]], week[keep], edge_order[edges][keep], add[keep]))
 
     # Planned orders in item, due-week order straight from the grid.
     order_item, order_due = np.nonzero(receipts)
@@ -158,7 +189,7 @@ def engine_plan(p: Problem) -> Plan:
     order_release = order_due - p.lead_weeks[order_item]
     gross_all = independent + dependent
     exc = _exceptions(p, gross_all, order_item, order_due, order_release, order_qty)
-    pegs = _pegging(p, orders, order_item, order_due, out_parents)
+    pegs = _pegging(p, orders_t, pos, order_item, order_due, out_parents)
     return Plan(
         independent=independent,
         dependent=dependent,
@@ -231,13 +262,18 @@ def _exceptions(
 
 
 def _pegging(
-    p: Problem, orders: np.ndarray, item: np.ndarray, due: np.ndarray, parents: list[tuple[np.ndarray, ...]]
+    p: Problem,
+    orders_t: np.ndarray,
+    pos: np.ndarray,
+    item: np.ndarray,
+    due: np.ndarray,
+    parents: list[tuple[np.ndarray, ...]],
 ) -> dict[str, np.ndarray]:
     horizon = p.horizon
     # Planned orders by item and due week; each covers its due week, a POQ order also the rest of its
     # period window up to the next planned order of the item.
     keys = item * horizon + due
-    order = np.argsort(keys)
+    order = np.arange(len(keys)) if np.all(keys[1:] > keys[:-1]) else np.argsort(keys)
     keys, item, due = keys[order], item[order], due[order]
     next_due = np.full(len(keys), horizon, dtype=np.int64)
     same = item[1:] == item[:-1]
@@ -251,7 +287,7 @@ def _pegging(
     f_sort = np.lexsort((f_row, f_week, f_item))
     f_item, f_week, f_qty, f_row = f_item[f_sort], f_week[f_sort], f_qty[f_sort], f_row[f_sort]
     f_before = _exclusive_group_cumsum(f_qty, _group_starts(f_item * horizon + f_week))
-    f_left = np.clip(f_before + f_qty - orders[f_item, f_week], 0, f_qty)
+    f_left = np.clip(f_before + f_qty - orders_t[f_week, pos[f_item]], 0, f_qty)
     f_keep = f_left > 0
     sources = [
         (p.dem_item[~fc], p.dem_period[~fc], np.full(int((~fc).sum()), ORDER), p.dem_row[~fc], p.dem_qty[~fc]),

@@ -26,7 +26,7 @@ SOURCE_TYPES = ("order", "forecast", "parent")
 NONE = -(2**62)
 """Marks an empty integer cell (no target period, no planned order, no demand row)."""
 
-_DETAILS = {
+DETAILS = {
     BELOW_SAFETY_STOCK: N_("On hand {on_hand} is below the safety stock {safety} at the start of the horizon"),
     EXPEDITE: N_(
         "Planned order {order} for {qty} due {due} should have been released on {to}, "
@@ -218,7 +218,7 @@ def _exceptions(problem: Problem, plan: Plan, ids: np.ndarray, items) -> pd.Data
         "safety": lambda rows: _fmt(problem.safety[item[rows]]),
     }
     details = np.empty(len(kind), dtype=object)
-    for k, template in _DETAILS.items():
+    for k, template in DETAILS.items():
         rows = np.flatnonzero(kind == k)
         if len(rows):
             details[rows] = _fill(t(template), rows, fields)

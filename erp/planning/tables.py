@@ -10,26 +10,41 @@ date32, item codes one Arrow ``take``. The record keeps only the weeks where som
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from erp.planning.output import FORECAST, ORDER, PARENT, SOURCE_TYPES, Plan, _exceptions, _order_ids, _sort_order
+from erp.i18n import t
+from erp.planning.output import (
+    DETAILS,
+    EXCEPTION_TYPES,
+    EXPEDITE,
+    FORECAST,
+    NONE,
+    ORDER,
+    PARENT,
+    RESCHEDULE_IN,
+    SOURCE_TYPES,
+    Plan,
+    _order_ids,
+    _sort_order,
+)
 from erp.planning.problem import Problem
 
-QTY_TYPE = pa.decimal128(18, 6)
+QTY_TYPE = pa.decimal64(18, 6)
 """Quantities as the store keeps them (NUMERIC(18, 6)); the engine's millionths are exactly the unscaled value."""
 
 
 def decimals(micro: np.ndarray) -> pa.Array:
-    """Integer millionths as DECIMAL(18, 6) without arithmetic: the 128-bit unscaled value is the integer."""
+    """Integer millionths as DECIMAL(18, 6) without arithmetic or copying: Arrow's 64-bit decimal stores the
+    unscaled value, which is the integer itself (DuckDB reads it as DECIMAL(18, 6), its own int64 layout)."""
     micro = np.ascontiguousarray(micro, dtype=np.int64)
-    words = np.empty((len(micro), 2), dtype=np.int64)
-    words[:, 0] = micro
-    words[:, 1] = micro >> 63  # sign extension into the high word
-    return pa.Array.from_buffers(QTY_TYPE, len(micro), [None, pa.py_buffer(words)])
+    return pa.Array.from_buffers(QTY_TYPE, len(micro), [None, pa.py_buffer(micro)])
 
 
 def _dates(problem: Problem, period0: np.ndarray) -> pa.Array:
@@ -168,40 +183,99 @@ def _masked(values: pa.Array, keep: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(keep), values, pa.scalar(None, values.type))
 
 
+def _number_text(micro: np.ndarray) -> pa.Array:
+    """Quantities as plain decimal text (20, 0.5, -1.25), as `erp.planning.output` writes them."""
+    return pc.replace_substring_regex(decimals(micro).cast(pa.string()), r"\.?0+$", "")
+
+
+def _fill(template: str, rows: np.ndarray, fields: dict[str, Callable[[np.ndarray], pa.Array]]) -> pa.Array:
+    """A (translated) message template filled for many rows at once, as whole Arrow string columns."""
+    parts: list[object] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            parts.append(fields[name](rows))
+    if not any(isinstance(part, pa.Array) for part in parts):
+        return pa.array(["".join(str(part) for part in parts)] * len(rows), type=pa.string())
+    return pc.binary_join_element_wise(*parts, "")
+
+
 def exceptions_table(problem: Problem, plan: Plan, ids: np.ndarray) -> pa.Table:
-    """Exception messages (few rows: the pandas builder with translated text is cheap enough here)."""
-    frame = _exceptions(problem, plan, ids, lambda codes: problem.item_codes[np.asarray(codes, dtype=np.int64)])
-    micro = np.rint(frame["quantity"].to_numpy(dtype=np.float64) * 1_000_000).astype(np.int64)
-    to_period = frame["to_period"]
+    """Exception messages in the order and wording of `erp.planning.output` (built with Arrow: the detail
+    text of tens of thousands of messages costs more as Python strings than the plan itself)."""
+    order = np.lexsort((plan.exc_seq, plan.exc_kind, plan.exc_period, plan.exc_item))
+    kind, item, period, qty, to, seq = (
+        np.asarray(a, dtype=np.int64)[order]
+        for a in (plan.exc_kind, plan.exc_item, plan.exc_period, plan.exc_qty, plan.exc_to, plan.exc_seq)
+    )
+    is_receipt = kind >= RESCHEDULE_IN
+    is_expedite = kind == EXPEDITE
+    has_to = to != NONE
+    order_ids = np.zeros(len(kind), dtype=np.int64)
+    if is_expedite.any():
+        order_ids[is_expedite] = _order_ids(ids, seq[is_expedite])
+    ref_at = pd.Index(problem.sr_row).get_indexer(np.where(is_receipt, seq, -1))
+    if len(problem.sr_ref):
+        refs = _masked(_take(pa.array(problem.sr_ref, type=pa.string()), np.maximum(ref_at, 0)), ref_at >= 0)
+    else:
+        refs = pa.nulls(len(kind), pa.string())
+    dates = _dates(problem, period)
+    to_dates = _dates(problem, np.where(has_to, to, 0))
+    fields: dict[str, Callable[[np.ndarray], pa.Array]] = {  # built only for the rows of the messages using them
+        "qty": lambda rows: _number_text(qty[rows]),
+        "due": lambda rows: _take(dates, rows).cast(pa.string()),
+        "to": lambda rows: _take(to_dates, rows).cast(pa.string()),
+        "order": lambda rows: pa.array(order_ids[rows]).cast(pa.string()),
+        "weeks": lambda rows: pa.array(-to[rows]).cast(pa.string()),
+        "ref": lambda rows: pc.fill_null(_take(refs, rows), "-"),
+        "on_hand": lambda rows: _number_text(problem.on_hand[item[rows]]),
+        "safety": lambda rows: _number_text(problem.safety[item[rows]]),
+    }
+    placed, texts = [], []
+    for k, template in DETAILS.items():
+        rows = np.flatnonzero(kind == k)
+        if len(rows):
+            placed.append(rows)
+            texts.append(_fill(t(template), rows, fields))
+    if texts:
+        detail = pa.concat_arrays(texts).take(pa.array(np.argsort(np.concatenate(placed))))
+    else:
+        detail = pa.array([], type=pa.string())
     return pa.table(
         {
-            "item_code": pa.array(frame["item_code"].to_numpy(dtype=object), type=pa.string()),
-            "exception_type": pa.array(frame["exception_type"].astype(str).to_numpy(dtype=object), type=pa.string()),
-            "period": pa.array(frame["period"].to_numpy().astype(np.int32)),
-            "exception_date": pa.array(frame["date"].to_numpy().astype("datetime64[D]"), type=pa.date32()),
-            "quantity": decimals(micro),
-            "to_period": pa.array(to_period.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True).cast(
-                pa.int32()
-            ),
-            "to_date": pa.array(
-                frame["to_date"].to_numpy().astype("datetime64[D]"), type=pa.date32(), from_pandas=True
-            ),
-            "order_ref": pa.array(frame["order_ref"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-            "planned_order_id": pa.array(
-                frame["planned_order_id"].to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True
-            ).cast(pa.int64()),
-            "detail": pa.array(frame["detail"].to_numpy(dtype=object), type=pa.string()),
+            "item_code": _take(_codes(problem), item),
+            "exception_type": _take(pa.array(EXCEPTION_TYPES, type=pa.string()), kind),
+            "period": pa.array((period + 1).astype(np.int32)),
+            "exception_date": dates,
+            "quantity": decimals(qty),
+            "to_period": pa.array((to + 1).astype(np.int32), mask=~has_to),
+            "to_date": _masked(to_dates, has_to),
+            "order_ref": refs,
+            "planned_order_id": pa.array(order_ids, mask=~is_expedite),
+            "detail": detail,
         }
     )
+
+
+ROW_GROUP = 122_880
+"""DuckDB's row-group size: tables are handed over in record batches of this many rows (zero-copy slices)."""
+
+
+def batched(table: pa.Table) -> pa.Table:
+    """``table`` as record batches of DuckDB's row-group size. DuckDB ingests one multi-million-row chunk at
+    about twice the CPU cost of the same rows in row-group-sized batches (measured: benchmarks/mrp.py)."""
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ROW_GROUP), schema=table.schema)
 
 
 def plan_tables(problem: Problem, plan: Plan) -> dict[str, pa.Table]:
     """Every published MRP output of one plan, keyed by mart name."""
     order, ids = order_keys(problem, plan)
     pegs, okey, period, seq = pegging_rows(plan, ids)
-    return {
+    tables = {
         "mrp_planned_orders": planned_orders_table(problem, plan, order, pegs),
         "mrp_records": records_table(problem, plan),
         "mrp_exceptions": exceptions_table(problem, plan, ids),
         "mrp_pegging": pegging_table(problem, pegs, okey, period, seq),
     }
+    return {name: batched(table) for name, table in tables.items()}
