@@ -14,9 +14,10 @@ from dagster_dbt import build_dbt_asset_selection
 
 from erp.config import Settings
 from erp.i18n import t
+from erp.warehouse import read
 from erp.warehouse.publish import BuildFailed, BuildResult, Printer
 from erp.warehouse.read import publication_for_run
-from pipelines.assets.warehouse import DBT_OP, WRITES_TAG, publish_asset, warehouse_dbt
+from pipelines.assets.warehouse import DBT_OP, WRITES_TAG, change_plan, publish_asset, warehouse_dbt
 from pipelines.definitions import ASSETS, resources
 from pipelines.instance import open_instance
 from pipelines.resources import Progress, WarehouseResource
@@ -42,21 +43,40 @@ def run_warehouse_job(
     out: Printer = print,
     full_refresh: bool = False,
 ) -> BuildResult:
-    """Materialise the warehouse job's assets; BuildFailed (naming the failing nodes) when nothing was published."""
+    """Materialise the warehouse job's assets; BuildFailed (naming the failing nodes) when nothing was published.
+
+    Without ``select`` or ``full_refresh`` only what depends on the store tables changed since the publication is
+    built (pipelines.assets.warehouse.change_plan), or everything when the publication is not comparable.
+    """
     started = time.monotonic()
     selection = selection_for(select)
-    run_config = {
-        "ops": {
-            DBT_OP: {
-                "config": {
-                    "as_of": as_of.isoformat(),
-                    "full_refresh": full_refresh,
-                    "selection": " ".join(select) if select else "*",
-                }
-            }
-        },
-        "loggers": QUIET_LOGGERS,
+    op_config: dict[str, object] = {
+        "as_of": as_of.isoformat(),
+        "full_refresh": full_refresh,
+        "selection": " ".join(select) if select else "*",
     }
+    plan = change_plan(settings, as_of) if not select and not full_refresh else None
+    if plan is not None:
+        current = read.last_publication(settings)
+        if not plan.dbt_select and current is not None:
+            out(
+                t(
+                    "Nothing to build: no warehouse model reads what changed since publication #{id}.",
+                    id=current.publication_id,
+                )
+            )
+            return BuildResult(publication=current, path=settings.warehouse_path, seconds=time.monotonic() - started)
+        if plan.dbt_select:
+            out(
+                t(
+                    "Building what depends on the changed tables ({tables}): {count} models",
+                    tables=", ".join(plan.tables),
+                    count=plan.models,
+                )
+            )
+            selection = selection_for([plan.dbt_select])
+            op_config.update(plan.run_config(as_of)["ops"][DBT_OP]["config"])
+    run_config = {"ops": {DBT_OP: {"config": op_config}}, "loggers": QUIET_LOGGERS}
     overrides = {
         "warehouse": WarehouseResource(erp_home=str(settings.home), database_url=settings.database_url),
         "progress": Progress(out=out, quiet=True),

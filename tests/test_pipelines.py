@@ -1,8 +1,9 @@
 """The Dagster pipeline: all assets on the sample company, blocked publishing, readers during a publish, the
 store-changed sensor, and alert delivery to a local SMTP sink.
 
-dbt dominates the time, so one store and one full materialisation serve the module; later runs select a few
-models. The alert and sensor tests need no dbt at all.
+dbt dominates the time, so the module copies the session's one full materialisation of the sample company
+(tests/support/built_sample.py, shared with test_warehouse.py); later runs select a few models. The alert and
+sensor tests need no dbt at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,9 +25,12 @@ import pytest
 from dagster import (
     AssetKey,
     AssetSelection,
+    DagsterEventType,
     DagsterInstance,
     DagsterRun,
     DagsterRunStatus,
+    RunRequest,
+    SkipReason,
     build_sensor_context,
     materialize,
 )
@@ -34,18 +39,16 @@ from sqlalchemy import Engine, select
 
 from erp import schema as s
 from erp.config import PROJECT_ROOT, Settings, load_settings
-from erp.db import make_engine
-from erp.io.transfer import import_dir
 from erp.services.base import SYSTEM, Session
 from erp.services.users import create_user
-from erp.store import seed_reference_data, upgrade
 from erp.warehouse import read
 from erp.warehouse.publish import PUBLICATION_COLUMNS, snapshots
 from pipelines.assets.alerts import alert_outbox
-from pipelines.assets.warehouse import DBT_OP, publish_asset, store_changed_sensor, warehouse_dbt
+from pipelines.assets.warehouse import DBT_OP, everyday_request, publish_asset, store_changed_sensor, warehouse_dbt
 from pipelines.definitions import ASSETS, defs, resources
 from pipelines.instance import open_instance
 from pipelines.resources import SmtpResource, WarehouseResource
+from tests.support.built_sample import built_sample_home
 
 SAMPLE_DIR = PROJECT_ROOT / "seeds" / "sample"
 AS_OF = dt.date(2026, 6, 30)
@@ -78,45 +81,56 @@ def pump_cost() -> Decimal:
     return row[0]
 
 
+@dataclass(frozen=True)
+class FullRun:
+    """The run that materialised every asset, as its Dagster instance recorded it."""
+
+    run_id: str
+    success: bool
+    materialized: set[AssetKey]
+    checks_passed: list[bool]
+
+
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """ERP_HOME with the sample company; DAGSTER_HOME inside it (a temporary Dagster instance)."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """ERP_HOME with the sample company after every asset of the Definitions was materialised once (the session's
+    shared build, tests/support/built_sample.py), in the instance under ERP_HOME/dagster."""
     home = tmp_path_factory.mktemp("pipelines") / "home"
+    run_id = built_sample_home(tmp_path_factory, home)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ERP_HOME", str(home))
         mp.setenv("DAGSTER_HOME", str(home / "dagster"))
         mp.delenv("ERP_DATABASE_URL", raising=False)
         mp.setenv("ERP_LANG", "en")
-        engine = make_engine()
-        upgrade(engine)
-        seed_reference_data(engine, "Test Manufacturing Co.", [2025, 2026])
-        import_dir(Session(engine, SYSTEM), SAMPLE_DIR)
-        engine.dispose()
-        yield home
+        yield home, run_id
 
 
 @pytest.fixture(scope="module")
-def full_run(home: Path):  # type: ignore[no-untyped-def]
-    """Every asset of the Definitions materialised once, in the instance under ERP_HOME/dagster."""
-    settings = load_settings()
-    result = materialize(
-        ASSETS,
-        instance=open_instance(settings),
-        resources=warehouse_resources(settings),
-        run_config=run_config(),
-        raise_on_error=False,
+def home(built: tuple[Path, str]) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def full_run(built: tuple[Path, str]) -> FullRun:
+    instance = open_instance(load_settings())
+    run_id = built[1]
+    run = instance.get_run_by_id(run_id)
+    materialized = instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records
+    checks = instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
+    return FullRun(
+        run_id=run_id,
+        success=run is not None and run.status == DagsterRunStatus.SUCCESS,
+        materialized={r.event_log_entry.get_dagster_event().asset_key for r in materialized},  # type: ignore[misc]
+        checks_passed=[r.event_log_entry.get_dagster_event().asset_check_evaluation_data.passed for r in checks],
     )
-    return result
 
 
-def test_all_assets_materialise_and_publish(home: Path, full_run) -> None:  # type: ignore[no-untyped-def]
+def test_all_assets_materialise_and_publish(home: Path, full_run: FullRun) -> None:
     assert full_run.success
-    materialized = {m.asset_key for m in full_run.get_asset_materialization_events()}
     assert {AssetKey("publish"), AssetKey("alert_outbox"), AssetKey("dim_items"), AssetKey("standard_cost_rollup")} <= (
-        materialized
+        full_run.materialized
     )
-    checks = full_run.get_asset_check_evaluations()
-    assert checks and all(c.passed for c in checks)  # dbt tests ran as asset checks
+    assert len(full_run.checks_passed) > 100 and all(full_run.checks_passed)  # dbt tests ran as asset checks
     publication = read.last_publication()
     assert publication is not None and publication.run_id == full_run.run_id and publication.as_of == AS_OF
     assert publication.selection == "*" and publication.row_counts["standard_cost_rollup"] == 12
@@ -126,7 +140,33 @@ def test_all_assets_materialise_and_publish(home: Path, full_run) -> None:  # ty
     assert pump_cost() == Decimal("1207.57")
 
 
-def test_a_failing_dbt_test_blocks_publish_and_the_old_publication_stays_readable(home: Path, full_run) -> None:  # type: ignore[no-untyped-def]
+def test_an_everyday_run_asks_only_for_what_depends_on_the_changed_tables(home: Path, full_run: FullRun) -> None:
+    """What the sensor and the business-hours schedule request (for the as-of date of the publication). Before any
+    hand-picked build of the module: after one, the next everyday run builds everything."""
+    settings = load_settings()
+    unchanged = everyday_request(settings, "k", {}, as_of=AS_OF)
+    assert (
+        isinstance(unchanged, SkipReason)
+        and unchanged.skip_message == "The store has not changed since the publication."
+    )
+    ((first, name),) = sql_store(home, "select id, name from customer order by id limit 1")
+    sql_store(home, "update customer set name = 'Renamed Co.' where id = ?", (first,))
+    try:
+        request = everyday_request(settings, "k", {"erp/writes": "warehouse"}, as_of=AS_OF)
+    finally:
+        sql_store(home, "update customer set name = ? where id = ?", (name, first))
+    assert isinstance(request, RunRequest) and request.asset_selection is not None
+    assert {AssetKey("stg_ops__customer"), AssetKey("dim_customers"), AssetKey("publish")} <= set(
+        request.asset_selection
+    )
+    assert AssetKey("standard_cost_rollup") not in request.asset_selection
+    assert request.run_config["ops"][DBT_OP]["config"]["refreshed_tables"] == ["customer"]
+    assert everyday_request(settings, "k", {}, as_of=AS_OF + dt.timedelta(days=1)).asset_selection is None  # all
+
+
+def test_a_failing_dbt_test_blocks_publish_and_the_old_publication_stays_readable(
+    home: Path, full_run: FullRun
+) -> None:
     settings = load_settings()
     before = read.last_publication()
     (old,) = sql_store(home, "select cost_center_id from employee where employee_code = 'E-004'")[0]
@@ -154,10 +194,11 @@ def test_a_failing_dbt_test_blocks_publish_and_the_old_publication_stays_readabl
         and failure.run_id == result.run_id
         and "relationships_stg_ops__employee" in (failure.message)
     )
-    assert not (home / "build" / "runs" / result.run_id / "warehouse.duckdb").exists()  # dbt's log stays
+    assert (home / "build" / "runs" / result.run_id / "target" / "dbt.log").exists()  # dbt's log stays
+    assert not (home / "build" / "next" / "warehouse.duckdb").exists()  # the failed build is gone
 
 
-def test_a_reader_holding_the_file_is_not_broken_and_sees_new_data_next_time(home: Path, full_run) -> None:  # type: ignore[no-untyped-def]
+def test_a_reader_holding_the_file_is_not_broken_and_sees_new_data_next_time(home: Path, full_run: FullRun) -> None:
     settings = load_settings()
     script = (
         "import sys, duckdb\n"

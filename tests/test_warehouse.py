@@ -19,15 +19,12 @@ import pytest
 
 from erp.cli import main
 from erp.config import PROJECT_ROOT, load_settings
-from erp.db import make_engine
 from erp.errors import ServiceError
 from erp.io.tables import read_table
-from erp.io.transfer import import_dir
-from erp.services.base import SYSTEM, Session
-from erp.store import seed_reference_data, upgrade
 from erp.warehouse import read
 from erp.warehouse.dbt import dbt_environment
 from erp.warehouse.publish import build
+from tests.support.built_sample import built_sample_home
 
 SAMPLE_DIR = PROJECT_ROOT / "seeds" / "sample"
 AS_OF = dt.date(2026, 6, 30)
@@ -65,24 +62,21 @@ def published_cost(item_code: str) -> tuple[Decimal, ...]:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One ERP_HOME for the module: a store loaded with the sample company."""
+    """One ERP_HOME for the module: a copy of the session's sample company, built and published once
+    (tests/support/built_sample.py: the same warehouse job `erp build` runs)."""
     home = tmp_path_factory.mktemp("warehouse") / "home"
+    built_sample_home(tmp_path_factory, home)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ERP_HOME", str(home))
+        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
         mp.delenv("ERP_DATABASE_URL", raising=False)
         mp.setenv("ERP_LANG", "en")
-        engine = make_engine()
-        upgrade(engine)
-        seed_reference_data(engine, "Test Manufacturing Co.", [2025, 2026])
-        import_dir(Session(engine, SYSTEM), SAMPLE_DIR)
-        engine.dispose()
         yield home
 
 
 @pytest.fixture(scope="module")
 def built(home: Path) -> read.Publication:
-    """The first full `erp build`, published."""
-    assert main(["build", "--as-of", AS_OF.isoformat()]) == 0
+    """The first full build, published."""
     publication = read.last_publication()
     assert publication is not None
     return publication
@@ -132,6 +126,27 @@ def test_publication_records_as_of_and_row_counts(built: read.Publication) -> No
     assert not (load_settings().build_dir / "next" / "warehouse.duckdb").exists()
 
 
+def test_an_everyday_build_rebuilds_only_what_depends_on_changed_tables(home: Path, built: read.Publication) -> None:
+    """A build without --select compares the store with the published fingerprints. It runs before any --select
+    build of the module: after one, the next everyday build is a full one."""
+    lines: list[str] = []
+    sql_store(home, "update work_center set labour_rate = 75 where code = 'WC-ASSY'")
+    try:
+        changed = build(as_of=AS_OF, out=lines.append).publication
+    finally:
+        sql_store(home, "update work_center set labour_rate = 65 where code = 'WC-ASSY'")
+    assert changed.selection == "changed: work_center"
+    assert published_cost("FG-PUMP-100")[3] > Decimal("1207.57")  # standard_cost_rollup reads work centres
+    assert "dim_customers" in changed.row_counts  # carried over: nothing it reads changed
+    assert any(line.startswith("Building what depends on the changed tables (work_center): 4 models") for line in lines)
+    restored = build(as_of=AS_OF, out=lines.append).publication
+    assert restored.selection == "changed: work_center" and restored.publication_id == changed.publication_id + 1
+    assert published_cost("FG-PUMP-100")[3] == Decimal("1207.57")
+    lines.clear()
+    assert build(as_of=AS_OF, out=lines.append).publication == restored  # nothing changed: nothing built
+    assert lines and lines[0].startswith("Nothing to build")
+
+
 def test_a_failing_test_blocks_publish_and_keeps_the_old_warehouse(
     home: Path, built: read.Publication, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -151,6 +166,8 @@ def test_a_failing_test_blocks_publish_and_keeps_the_old_warehouse(
 
 def test_readers_during_a_publish_keep_old_data_and_new_readers_see_new(home: Path, built: read.Publication) -> None:
     path = load_settings().warehouse_path
+    before = read.last_publication()
+    assert before is not None
     # A reader in another process holding the published file open read-only, the way a dashboard would.
     script = (
         "import sys, duckdb\n"
@@ -175,7 +192,7 @@ def test_readers_during_a_publish_keep_old_data_and_new_readers_see_new(home: Pa
         sql_store(home, "update item set standard_cost = 0.35 where item_code = 'RM-BOLT-M8'")
         other.communicate("\n", timeout=30)
     assert other.returncode == 0
-    assert result.publication.publication_id == built.publication_id + 1
+    assert result.publication.publication_id == before.publication_id + 1
     assert result.publication.selection == "stg_ops__item standard_cost_rollup"
     material, labour, overhead = hand_costs(bolt=Decimal("0.45"))["FG-PUMP-100"]
     assert published_cost("FG-PUMP-100") == (material, labour, overhead, material + labour + overhead)

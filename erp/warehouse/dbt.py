@@ -63,6 +63,38 @@ def dbt_environment(settings: Settings, build_path: Path) -> dict[str, str]:
     }
 
 
+def postgres_environment(settings: Settings, schema: str = "analytics") -> dict[str, str]:
+    """Environment variables the profile's ``postgres`` target reads: the database ERP_DATABASE_URL names.
+
+    The models read the operational tables from schema ERP_OPS_SCHEMA (default ``public``) of that database and
+    build into ``schema`` of the same database, so sources and models share one connection. A host given as
+    ``?host=/socket/dir`` (a Unix socket) is passed on as the host, as libpq reads it.
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if not url.drivername.startswith("postgresql"):
+        raise ServiceError(
+            t(
+                "The postgres warehouse target reads a PostgreSQL store, but ERP_DATABASE_URL names {kind}.",
+                kind=url.drivername,
+            )
+        )
+    query_host = url.query.get("host")
+    host = query_host if isinstance(query_host, str) else (query_host[0] if query_host else None)
+    return {
+        **OFFLINE_ENV,
+        "ERP_DBT_TARGET": "postgres",
+        "ERP_PG_HOST": url.host or host or "localhost",
+        "ERP_PG_PORT": str(url.port or 5432),
+        "ERP_PG_USER": url.username or "",
+        "ERP_PG_PASSWORD": url.password or "",
+        "ERP_PG_DBNAME": url.database or "",
+        "ERP_PG_SCHEMA": schema,
+        "ERP_OPS_SCHEMA": os.environ.get("ERP_OPS_SCHEMA", "public"),
+    }
+
+
 @contextmanager
 def environment(values: Mapping[str, str]) -> Iterator[None]:
     """Set environment variables for the duration of a dbt call (dbt's env_var() reads os.environ)."""
@@ -186,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m erp.warehouse.dbt <dbt arguments>`: any dbt command, e.g. `docs generate`, with the ERP's profile.
 
     It runs against a scratch copy of the published warehouse (ERP_HOME/build/manual/), never the published
-    file, so a `dbt run` by hand cannot change what the apps read; `erp build` is the way to publish.
+    file, so a `dbt run` by hand cannot change what the apps read; `erp build` is the way to publish. When
+    ERP_DATABASE_URL names a PostgreSQL store it runs the ``postgres`` target instead: the models are built
+    into schema ``analytics`` of that database (ERP_PG_SCHEMA overrides it).
     """
     import shutil
     import sys
@@ -198,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         print(t("Usage: python -m erp.warehouse.dbt <dbt command and options>, e.g. docs generate"), file=sys.stderr)
         return 2
     settings = load_settings()
+    if settings.sqlite_path is None:
+        env = postgres_environment(settings, os.environ.get("ERP_PG_SCHEMA", "analytics"))
+        target_dir = settings.build_dir / "manual-postgres" / "dbt"
+        outcome = run_dbt(args, env, settings, quiet=False, target_dir=target_dir)
+        print(t("dbt target directory: {path}", path=target_dir / "target"))
+        return 0 if outcome.success else 1
     path = settings.build_dir / "manual" / settings.warehouse_path.name
     path.parent.mkdir(parents=True, exist_ok=True)
     if settings.warehouse_path.exists():

@@ -1,10 +1,13 @@
 """Building into a file of its own and publishing it atomically: the one implementation `erp build` and Dagster share.
 
-Each run builds into ``ERP_HOME/build/runs/<run id>/warehouse.duckdb`` (a copy of the published warehouse, so
-incremental models only add what is new, or an empty file for a full refresh). ``publish`` checks dbt's results
-for that run and only when every node passed moves the file over the served one with ``os.replace``: readers
-keep whatever file they opened, the next connection sees the new one. A failed model or test, or a crash,
-leaves the published warehouse as it was. The last few publications stay in ``ERP_HOME/snapshots``.
+Every run builds into the same file, ``ERP_HOME/build/next/warehouse.duckdb`` (a copy of the published warehouse,
+so incremental models only add what is new, or an empty file for a full refresh). The path is fixed because dbt
+re-parses the whole project whenever the profile's connection details (the DuckDB path among them) change; one
+run at a time owns that file, under the build lock, and its ticket beside the file names the run. ``publish``
+checks dbt's results for that run and only when every node passed moves the file over the served one with
+``os.replace``: readers keep whatever file they opened, the next connection sees the new one. A failed model or
+test, or a crash, leaves the published warehouse as it was. The last few publications stay in
+``ERP_HOME/snapshots``; each run's dbt artifacts and log in ``ERP_HOME/build/runs/<run id>/target``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from erp.config import Settings, load_settings
 from erp.errors import ServiceError
 from erp.fields import N_
 from erp.i18n import t
+from erp.warehouse.changes import record_state
 from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome
 from erp.warehouse.read import PUBLICATION_TABLE, Publication, failure_path, read_publication
 
@@ -58,13 +62,16 @@ class BuildResult:
 
 
 SNAPSHOTS_KEPT = 5
+# A publish waits for a build in progress (runs are one at a time anyway: this is the safety net); a new build
+# waits for the one before it to finish.
 PUBLISH_LOCK_SECONDS = 120.0
+BUILD_LOCK_SECONDS = 3600.0
 STALE_RUN_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
 class BuildTicket:
-    """What a run is building, written beside its build file so the publish step checks it publishes that run."""
+    """What a run is building, written beside the build file: the publish step checks that it publishes its run."""
 
     run_id: str
     as_of: dt.date
@@ -74,31 +81,43 @@ class BuildTicket:
 
     def save(self, settings: Settings) -> None:
         data = {**asdict(self), "as_of": self.as_of.isoformat()}
-        _write_atomically(ticket_path(settings, self.run_id), json.dumps(data, indent=2))
+        _write_atomically(ticket_path(settings), json.dumps(data, indent=2))
+
+    @staticmethod
+    def current(settings: Settings) -> BuildTicket | None:
+        """The ticket of the run whose build is in the build file now, if any."""
+        try:
+            data = json.loads(ticket_path(settings).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        return BuildTicket(**{**data, "as_of": dt.date.fromisoformat(data["as_of"])})
 
     @staticmethod
     def load(settings: Settings, run_id: str) -> BuildTicket:
-        path = ticket_path(settings, run_id)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        ticket = BuildTicket.current(settings)
+        if ticket is None or ticket.run_id != run_id:
             raise ServiceError(
-                t("Run {run} has no build to publish ({path} is missing).", run=run_id, path=path)
-            ) from None
-        return BuildTicket(**{**data, "as_of": dt.date.fromisoformat(data["as_of"])})
+                t(
+                    "Run {run} has no build to publish ({path} holds {other}).",
+                    run=run_id,
+                    path=build_path(settings),
+                    other=ticket.run_id if ticket else t("no build"),
+                )
+            )
+        return ticket
 
 
 def run_dir(settings: Settings, run_id: str) -> Path:
     return settings.build_dir / "runs" / run_id
 
 
-def build_path(settings: Settings, run_id: str) -> Path:
-    """Where dbt writes for a run; named like the published file, so the DuckDB catalog name never changes."""
-    return run_dir(settings, run_id) / settings.warehouse_path.name
+def build_path(settings: Settings) -> Path:
+    """Where dbt writes, run after run; named like the published file, so the DuckDB catalog name never changes."""
+    return settings.build_dir / "next" / settings.warehouse_path.name
 
 
-def ticket_path(settings: Settings, run_id: str) -> Path:
-    return run_dir(settings, run_id) / "ticket.json"
+def ticket_path(settings: Settings) -> Path:
+    return build_path(settings).parent / "ticket.json"
 
 
 def dbt_target_path(settings: Settings, run_id: str) -> Path:
@@ -110,33 +129,81 @@ def snapshot_dir(settings: Settings) -> Path:
     return settings.home / "snapshots"
 
 
-def prepare_build(
-    settings: Settings, run_id: str, as_of: dt.date, selection: str, full_refresh: bool = False
-) -> BuildTicket:
-    """Start a run's build file: a copy of the published warehouse, or nothing for a full refresh.
+def dbt_state_dir(settings: Settings) -> Path:
+    """What outlives a run's folder: dbt's partial-parse state and the last run's results (node timings)."""
+    return settings.build_dir / "dbt-state"
 
-    Starting from the published tables is what lets incremental models (stock moves, journal lines) add only the
-    new rows, and lets a ``--select`` build keep the published tables of the models it leaves out.
+
+# dbt re-parses the whole project (10-40 s) unless it finds partial_parse.msgpack in its target path and the
+# profile, vars and dbt_project.yml are as they were; each run has a target path of its own, so the file is carried
+# from one run to the next through dbt_state_dir. (The as-of date is a var: the first build of a new day re-parses.)
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+CARRIED_ARTIFACTS = (PARTIAL_PARSE_FILE, "run_results.json")
+
+
+def prepare_build(
+    settings: Settings,
+    run_id: str,
+    as_of: dt.date,
+    selection: str,
+    full_refresh: bool = False,
+    refreshed_tables: list[str] | None = None,
+    hand_picked: bool = False,
+) -> BuildTicket:
+    """Start the build file for a run: a copy of the published warehouse, or nothing for a full refresh.
+
+    Call it holding ``build_lock``, and keep holding it while dbt writes. Starting from the published tables is
+    what lets incremental models (stock moves, journal lines) add only the new rows, and lets a ``--select``
+    build keep the published tables of the models it leaves out. ``refreshed_tables``: the store tables whose
+    dependent models this run rebuilds (None: all), recorded for the next build (erp.warehouse.changes);
+    ``hand_picked``: a --select build, after which the next everyday build is a full one.
     """
     _remove_stale_runs(settings)
     directory = run_dir(settings, run_id)
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
+    _clear_build(settings)
+    path = build_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not full_refresh and settings.warehouse_path.exists():
-        shutil.copyfile(settings.warehouse_path, build_path(settings, run_id))
+        # a new file (never the published one's blocks: published files are hard-linked into snapshots)
+        shutil.copyfile(settings.warehouse_path, path)
+    record_state(path, settings, as_of, refreshed_tables, hand_picked=hand_picked)
+    parse_state = dbt_state_dir(settings) / PARTIAL_PARSE_FILE
+    if parse_state.exists():
+        target = dbt_target_path(settings, run_id)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse_state, target / PARTIAL_PARSE_FILE)
     ticket = BuildTicket(run_id=run_id, as_of=as_of, selection=selection, full_refresh=full_refresh)
     ticket.save(settings)
     return ticket
 
 
-def dbt_build_args(as_of: dt.date, full_refresh: bool) -> list[str]:
-    return ["build", "--vars", json.dumps({"as_of": as_of.isoformat()}), *(["--full-refresh"] if full_refresh else [])]
+def dbt_build_args(as_of: dt.date, full_refresh: bool, unit_tests: bool = True) -> list[str]:
+    """``unit_tests=False`` for a change-driven build: unit tests read fixed inputs, not the store, so their outcome
+    changes only with the project's files, and a change of those makes the build a full one."""
+    return [
+        "build",
+        "--vars",
+        json.dumps({"as_of": as_of.isoformat()}),
+        *(["--full-refresh"] if full_refresh else []),
+        *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+    ]
 
 
 def finish_dbt(settings: Settings, ticket: BuildTicket, seconds: float) -> BuildTicket:
-    """Note that dbt finished (with whatever outcome run_results.json holds) and how long it took."""
+    """Note that dbt finished (with whatever outcome run_results.json holds) and how long it took; keep dbt's
+    parse state and node results for the next run (dbt's parse does not depend on the build file's path)."""
     done = BuildTicket(**{**asdict(ticket), "dbt_seconds": round(seconds, 3)})
     done.save(settings)
+    state = dbt_state_dir(settings)
+    state.mkdir(parents=True, exist_ok=True)
+    for name in CARRIED_ARTIFACTS:
+        source = dbt_target_path(settings, ticket.run_id) / name
+        if source.exists():
+            tmp = state / f"{name}.{os.getpid()}.tmp"
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, state / name)
     return done
 
 
@@ -175,7 +242,7 @@ def check_build(settings: Settings, run_id: str) -> tuple[BuildTicket, list[Node
     failed = [n for n in nodes if n.status in FAILED_STATUSES]
     if failed:
         raise BuildFailed(failure_message(failed), failed)
-    if ticket.dbt_seconds is None or not build_path(settings, run_id).exists():
+    if ticket.dbt_seconds is None or not build_path(settings).exists():
         raise BuildFailed(t("dbt did not finish run {run}; nothing was published.", run=run_id), [])
     if not nodes:
         raise BuildFailed(t("The selection matched no model or test; nothing was published."), [])
@@ -183,13 +250,14 @@ def check_build(settings: Settings, run_id: str) -> tuple[BuildTicket, list[Node
 
 
 @contextmanager
-def publish_lock(settings: Settings, timeout: float = PUBLISH_LOCK_SECONDS) -> Iterator[None]:
-    """One publish at a time per ERP_HOME (a publish takes about a second; a second one waits its turn)."""
+def build_lock(settings: Settings, timeout: float = PUBLISH_LOCK_SECONDS) -> Iterator[None]:
+    """One writer of the build file at a time per ERP_HOME: a run's dbt step holds it from preparing the file to
+    dbt's end, a publish or a discard while it moves or removes the file. Not re-entrant."""
     import fcntl
 
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + timeout
-    with (settings.build_dir / "publish.lock").open("w") as fh:
+    with (settings.build_dir / "build.lock").open("w") as fh:
         while True:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -209,10 +277,10 @@ def publish_lock(settings: Settings, timeout: float = PUBLISH_LOCK_SECONDS) -> I
 
 def publish(settings: Settings, run_id: str, keep: int = SNAPSHOTS_KEPT) -> Publication:
     """Publish a run's build when every dbt node passed: record it, keep a snapshot, swap it in, prune old ones."""
-    ticket, _nodes = check_build(settings, run_id)
-    path = build_path(settings, run_id)
-    marts = _mart_names(dbt_target_path(settings, run_id))
-    with publish_lock(settings):
+    path = build_path(settings)
+    with build_lock(settings):
+        ticket, _nodes = check_build(settings, run_id)
+        marts = _mart_names(dbt_target_path(settings, run_id))
         publication = _record_publication(path, settings.warehouse_path, marts, ticket)
         assert publication.snapshot is not None
         snapshots = snapshot_dir(settings)
@@ -220,17 +288,26 @@ def publish(settings: Settings, run_id: str, keep: int = SNAPSHOTS_KEPT) -> Publ
         _link_or_copy(path, snapshots / publication.snapshot)
         _publish(path, settings.warehouse_path)
         _prune_snapshots(snapshots, keep)
-    discard_build(settings, run_id)
+        ticket_path(settings).unlink(missing_ok=True)
+    shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
     return publication
 
 
-def discard_build(settings: Settings, run_id: str, keep_logs: bool = False) -> None:
-    """Remove a run's build; after a failure, keep dbt's log and artifacts (a day) to find out why."""
+def discard_build(settings: Settings, run_id: str, keep_logs: bool = False, locked: bool = False) -> None:
+    """Remove a run's build (if the build file is still that run's); after a failure, keep dbt's log and
+    artifacts (a day) to find out why. ``locked``: the caller holds ``build_lock`` already."""
+    with nullcontext() if locked else build_lock(settings):
+        ticket = BuildTicket.current(settings)
+        if ticket is not None and ticket.run_id == run_id:
+            _clear_build(settings)
     if not keep_logs:
         shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
-        return
-    path = build_path(settings, run_id)
-    for p in (path, path.with_name(path.name + ".wal")):
+
+
+def _clear_build(settings: Settings) -> None:
+    """Remove the build file, its write-ahead log and its ticket (under the build lock)."""
+    path = build_path(settings)
+    for p in (ticket_path(settings), path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
 
 

@@ -1,8 +1,9 @@
 """The warehouse: the dbt project as assets (dbt tests as asset checks), the `publish` asset, and what runs them.
 
-Every run builds into its own file (erp.warehouse.publish.prepare_build); `publish` swaps it onto the served
-file only when every dbt node of the run passed. Runs that write the warehouse share the ``warehouse`` pool
-and carry the ``erp/writes: warehouse`` tag, which dagster.yaml limits to one run at a time.
+Every run builds into the build file (erp.warehouse.publish.prepare_build), holding the build lock while dbt
+writes; `publish` swaps it onto the served file only when every dbt node of the run passed. Runs that write the
+warehouse share the ``warehouse`` pool and carry the ``erp/writes: warehouse`` tag, which dagster.yaml limits to
+one run at a time.
 """
 
 import datetime as dt
@@ -10,10 +11,13 @@ import io
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     AssetSelection,
     Config,
     DagsterRunStatus,
@@ -26,13 +30,15 @@ from dagster import (
     RunRequest,
     RunsFilter,
     ScheduleDefinition,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
     asset,
     define_asset_job,
+    schedule,
     sensor,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, build_dbt_asset_selection, dbt_assets
 from pydantic import Field
 from sqlalchemy import func, select
 
@@ -41,9 +47,12 @@ from erp.config import Settings
 from erp.db import make_engine
 from erp.errors import ServiceError
 from erp.i18n import t
+from erp.warehouse.changes import changed_tables, dbt_selection, load_manifest, models_to_rebuild
 from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
 from erp.warehouse.publish import (
+    BUILD_LOCK_SECONDS,
     BuildFailed,
+    build_lock,
     build_path,
     dbt_build_args,
     dbt_target_path,
@@ -69,6 +78,46 @@ class WarehouseBuildConfig(Config):
     as_of: str = Field(default="", description="YYYY-MM-DD the date-relative models use; empty: today")
     full_refresh: bool = Field(default=False, description="Start from an empty file and rebuild incremental models")
     selection: str = Field(default="", description="How the selection is recorded; empty: the selected assets")
+    refreshed_tables: list[str] | None = Field(
+        default=None,
+        description="Store tables whose dependent models this run rebuilds (a change-driven run); empty: all of "
+        "them when every asset is selected; a hand-picked subset makes the next everyday run a full one",
+    )
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    """A change-driven run: the store tables changed since the publication and the dbt nodes that depend on them."""
+
+    tables: list[str]
+    dbt_select: str
+    models: int
+
+    @property
+    def label(self) -> str:
+        return "changed: " + ", ".join(self.tables)
+
+    def run_config(self, as_of: dt.date) -> dict[str, Any]:
+        config = {"as_of": as_of.isoformat(), "selection": self.label, "refreshed_tables": self.tables}
+        return {"ops": {DBT_OP: {"config": config}}}
+
+
+def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
+    """What an everyday run needs to build (erp.warehouse.changes); None: everything (no comparable publication)."""
+    tables = changed_tables(settings, as_of)
+    if tables is None:
+        return None
+    manifest = load_manifest(Path(warehouse_project.manifest_path))
+    sources = {source["identifier"] for source in manifest["sources"].values()}
+    tables = [table for table in tables if table in sources]  # e.g. the alert outbox: written, never read by dbt
+    ids = models_to_rebuild(manifest, tables)
+    return ChangePlan(tables=tables, dbt_select=dbt_selection(manifest, ids) if ids else "", models=len(ids))
+
+
+def change_plan_keys(plan: ChangePlan) -> list[AssetKey]:
+    """The assets a change-driven run materialises: the dbt models of the plan, publish and alert delivery."""
+    dbt_keys = build_dbt_asset_selection([warehouse_dbt], dbt_select=plan.dbt_select).resolve([warehouse_dbt])
+    return sorted(dbt_keys, key=lambda k: k.to_user_string()) + [AssetKey("publish"), AssetKey("alert_outbox")]
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -148,34 +197,39 @@ def warehouse_dbt(
     selection = config.selection or (
         " ".join(sorted(k.to_user_string() for k in context.selected_asset_keys)) if subset else "*"
     )
-    path = build_path(settings, run_id)
+    path = build_path(settings)
+    hand_picked = subset and config.refreshed_tables is None
+    refreshed = config.refreshed_tables if config.refreshed_tables is not None else ([] if subset else None)
     progress.say(context.log, t("[1/4] Preparing {path} (as of {as_of})", path=path, as_of=as_of.isoformat()))
     try:
-        ticket = prepare_build(settings, run_id, as_of, selection, config.full_refresh)
-        env = dbt_environment(settings, path)
+        with build_lock(settings, timeout=BUILD_LOCK_SECONDS):  # released when dbt is done (or the step dies)
+            ticket = prepare_build(settings, run_id, as_of, selection, config.full_refresh, refreshed, hand_picked)
+            env = dbt_environment(settings, path)
+            progress.say(context.log, t("[2/4] Running dbt build (models and tests)"))
+            started = time.monotonic()
+            target = dbt_target_path(settings, run_id)
+            with environment(env):  # the profile reads these; the dbt subprocess inherits them
+                invocation = dbt.cli(
+                    dbt_build_args(as_of, config.full_refresh, unit_tests=config.refreshed_tables is None),
+                    context=context,
+                    raise_on_error=False,
+                    target_path=target,
+                )
+                yield from _stream(invocation, context, progress)
+                succeeded = invocation.is_successful()
+            seconds = time.monotonic() - started
+            finish_dbt(settings, ticket, seconds)
+            nodes = node_results(target)
+            failed = [n for n in nodes if n.status in FAILED_STATUSES]
+            if failed or not succeeded:
+                error = invocation.get_error()
+                message = failure_message(failed, str(error) if error else None)
+                record_failure(settings, run_id, message)
+                discard_build(settings, run_id, keep_logs=True, locked=True)
+                raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})
     except ServiceError as exc:
         record_failure(settings, run_id, str(exc))
         raise Failure(str(exc)) from exc
-
-    progress.say(context.log, t("[2/4] Running dbt build (models and tests)"))
-    started = time.monotonic()
-    target = dbt_target_path(settings, run_id)
-    with environment(env):  # the profile reads these; the dbt subprocess inherits them
-        invocation = dbt.cli(
-            dbt_build_args(as_of, config.full_refresh), context=context, raise_on_error=False, target_path=target
-        )
-        yield from _stream(invocation, context, progress)
-        succeeded = invocation.is_successful()
-    seconds = time.monotonic() - started
-    finish_dbt(settings, ticket, seconds)
-    nodes = node_results(target)
-    failed = [n for n in nodes if n.status in FAILED_STATUSES]
-    if failed or not succeeded:
-        error = invocation.get_error()
-        message = failure_message(failed, str(error) if error else None)
-        record_failure(settings, run_id, message)
-        discard_build(settings, run_id, keep_logs=True)
-        raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})
     progress.say(context.log, "      " + t("{count} nodes passed in {seconds:.1f}s", count=len(nodes), seconds=seconds))
 
 
@@ -223,14 +277,37 @@ warehouse_job = define_asset_job(
 
 FULL_REFRESH_CONFIG = {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
 
-business_hours_schedule = ScheduleDefinition(
+
+def everyday_request(
+    settings: Settings, run_key: str | None, tags: dict[str, str], as_of: dt.date | None = None
+) -> RunRequest | SkipReason:
+    """A run of what depends on the store tables changed since the publication (everything when not comparable)."""
+    today = as_of or dt.date.today()
+    plan = change_plan(settings, today)
+    if plan is None:
+        return RunRequest(run_key=run_key, tags=tags)
+    if not plan.tables:
+        return SkipReason(t("The store has not changed since the publication."))
+    if not plan.dbt_select:
+        return SkipReason(t("No warehouse model reads the tables that changed ({tables}).", tables=plan.label))
+    return RunRequest(
+        run_key=run_key, tags=tags, asset_selection=change_plan_keys(plan), run_config=plan.run_config(today)
+    )
+
+
+@schedule(
     name="warehouse_business_hours",
     job=warehouse_job,
     cron_schedule="0 8-18 * * 1-5",  # on the hour, 08:00-18:00, Monday to Friday
     execution_timezone=TIMEZONE,
     default_status=DefaultScheduleStatus.RUNNING,
-    description="Hourly incremental build during business hours.",
+    description="Hourly build during business hours of what the store changes since the publication touch.",
 )
+def business_hours_schedule(
+    context: ScheduleEvaluationContext, warehouse: WarehouseResource
+) -> RunRequest | SkipReason:
+    return everyday_request(warehouse.settings(), None, dict(WRITES_TAG))
+
 
 nightly_schedule = ScheduleDefinition(
     name="warehouse_nightly_full",
@@ -279,4 +356,5 @@ def store_changed_sensor(context: SensorEvaluationContext, warehouse: WarehouseR
         # The cursor stays: once that run is over, the next tick starts one for whatever it may have missed.
         return SkipReason(t("A warehouse run is already queued or running ({run}).", run=active[0].run_id))
     context.update_cursor(str(watermark))
-    return RunRequest(run_key=f"audit-{watermark}", tags={**WRITES_TAG, "erp/audit_watermark": str(watermark)})
+    tags = {**WRITES_TAG, "erp/audit_watermark": str(watermark)}
+    return everyday_request(warehouse.settings(), f"audit-{watermark}", tags)

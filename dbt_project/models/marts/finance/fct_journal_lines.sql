@@ -16,9 +16,7 @@ with entries as (
 lines as (
     select line.*
     from {{ ref('stg_ops__journal_line') }} as line
-    {% if is_incremental() -%}
-    where line.journal_line_id > (select coalesce(max(journal_line_id), 0) from {{ this }})
-    {%- endif %}
+    {{ append_only_filter('line.journal_line_id', 'journal_line_id') }}
 )
 
 select

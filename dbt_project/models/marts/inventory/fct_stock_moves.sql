@@ -10,9 +10,7 @@
 with moves as (
     select *
     from {{ ref('stg_ops__stock_move') }}
-    {% if is_incremental() -%}
-    where stock_move_id > (select coalesce(max(stock_move_id), 0) from {{ this }})
-    {%- endif %}
+    {{ append_only_filter('stock_move_id', 'stock_move_id') }}
 )
 
 select

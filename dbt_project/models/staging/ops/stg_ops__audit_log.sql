@@ -1,4 +1,12 @@
 -- Every change made through the service layer, with before and after images as JSON.
+-- Append-only (see macros/incremental.sql): each build reads only the rows added since the last one.
+{{ config(
+    materialized='incremental',
+    unique_key='audit_log_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
 select
     {{ cast_id('id') }} as audit_log_id,
     {{ cast_timestamp(adapter.quote("at")) }} as logged_at,
@@ -10,3 +18,4 @@ select
     {{ cast_text('before_json') }} as before_json,
     {{ cast_text('after_json') }} as after_json
 from {{ source('ops', 'audit_log') }}
+{{ append_only_filter('id', 'audit_log_id') }}

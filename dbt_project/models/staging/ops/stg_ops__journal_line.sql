@@ -1,4 +1,12 @@
 -- Journal lines: one-sided debit or credit amounts in the base currency, with their analysis dimensions.
+-- Append-only (see macros/incremental.sql): each build reads only the rows added since the last one.
+{{ config(
+    materialized='incremental',
+    unique_key='journal_line_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
 select
     {{ cast_id('id') }} as journal_line_id,
     {{ cast_id('entry_id') }} as journal_entry_id,
@@ -14,3 +22,4 @@ select
     {{ cast_money('debit') }} as debit,
     {{ cast_money('credit') }} as credit
 from {{ source('ops', 'journal_line') }}
+{{ append_only_filter('id', 'journal_line_id') }}

@@ -1,4 +1,12 @@
 -- The stock ledger: one signed move per item and location (+ in, - out), valued at the standard cost of its day.
+-- Append-only (see macros/incremental.sql): each build reads only the rows added since the last one.
+{{ config(
+    materialized='incremental',
+    unique_key='stock_move_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+
 select
     {{ cast_id('id') }} as stock_move_id,
     {{ cast_text('number') }} as move_number,
@@ -15,3 +23,4 @@ select
     {{ cast_id('journal_entry_id') }} as journal_entry_id,
     {{ cast_timestamp('created_at') }} as created_at
 from {{ source('ops', 'stock_move') }}
+{{ append_only_filter('id', 'stock_move_id') }}

@@ -1,0 +1,111 @@
+"""Change-driven builds (erp/warehouse/changes.py): which store tables changed since the published build, and
+which dbt nodes depend on them. No dbt runs here: a small SQLite store and hand-made manifests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from erp.config import Settings
+from erp.warehouse import changes
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    store = tmp_path / "erp.sqlite"
+    with sqlite3.connect(store) as conn:
+        conn.execute("create table item (id integer primary key, code text, cost numeric)")
+        conn.execute("create table stock_move (id integer primary key, item_id integer, quantity numeric)")
+        conn.executemany("insert into item values (?, ?, ?)", [(1, "A", 1.5), (2, "B", 2.5)])
+        conn.execute("insert into stock_move values (1, 1, 10)")
+    conn.close()
+    return Settings(home=tmp_path, database_url=f"sqlite:///{store}")
+
+
+def store(settings: Settings, statement: str) -> None:
+    assert settings.sqlite_path is not None
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.execute(statement)
+    conn.close()
+
+
+def publish_state(settings: Settings, as_of: dt.date = AS_OF, refreshed: list[str] | None = None) -> None:
+    """Record the build state in the 'published' file, as prepare_build does in the build file before dbt runs."""
+    changes.record_state(settings.warehouse_path, settings, as_of, refreshed)
+
+
+def test_inserts_updates_and_deletes_all_show_as_changes(settings: Settings) -> None:
+    assert changes.changed_tables(settings, AS_OF) is None  # nothing published: build everything
+    publish_state(settings)
+    assert changes.changed_tables(settings, AS_OF) == []
+    store(settings, "insert into stock_move values (2, 2, -3)")
+    assert changes.changed_tables(settings, AS_OF) == ["stock_move"]
+    store(settings, "update item set cost = 1.75 where id = 1")
+    store(settings, "delete from stock_move where id = 2")  # back to what was published
+    assert changes.changed_tables(settings, AS_OF) == ["item"]
+    store(settings, "update item set cost = 1.5 where id = 1")
+    assert changes.changed_tables(settings, AS_OF) == []
+
+
+def test_another_as_of_date_or_edited_project_means_a_full_build(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_state(settings)
+    assert changes.changed_tables(settings, AS_OF + dt.timedelta(days=1)) is None
+    monkeypatch.setattr(changes, "project_hash", lambda *_: "edited")
+    assert changes.changed_tables(settings, AS_OF) is None
+
+
+def test_a_change_driven_build_refreshes_its_tables_and_a_hand_picked_one_forgets_all(settings: Settings) -> None:
+    publish_state(settings)
+    store(settings, "insert into stock_move values (2, 2, -3)")
+    store(settings, "update item set cost = 9 where id = 2")
+    publish_state(settings, refreshed=["item"])  # a run that rebuilt what reads item
+    assert changes.changed_tables(settings, AS_OF) == ["stock_move"]
+    publish_state(settings, as_of=AS_OF + dt.timedelta(days=1), refreshed=["stock_move"])  # for another date
+    assert changes.changed_tables(settings, AS_OF) is None
+    publish_state(settings)
+    # erp build --select: the selected models read the store as it is now, the others an earlier state
+    changes.record_state(settings.warehouse_path, settings, AS_OF, [], hand_picked=True)
+    assert changes.changed_tables(settings, AS_OF) is None
+
+
+def manifest() -> dict:
+    """sources a, b; m1 <- a; m2 <- m1; m3 <- b; previous (reads the last publication) and m1 -> m4."""
+
+    def model(name: str, **config: str) -> dict:
+        return {"resource_type": "model", "name": name, "config": config}
+
+    return {
+        "sources": {"source.erp.ops.a": {"identifier": "a"}, "source.erp.ops.b": {"identifier": "b"}},
+        "nodes": {
+            "model.erp.m1": model("m1"),
+            "model.erp.m2": model("m2"),
+            "model.erp.m3": model("m3"),
+            "model.erp.m4": model("m4"),
+            "model.erp.previous": model("previous", published_warehouse="/x"),
+            "test.erp.not_null_m1": {"resource_type": "test", "name": "not_null_m1", "config": {}},
+        },
+        "child_map": {
+            "source.erp.ops.a": ["model.erp.m1"],
+            "source.erp.ops.b": ["model.erp.m3"],
+            "model.erp.m1": ["model.erp.m2", "model.erp.m4", "test.erp.not_null_m1"],
+            "model.erp.previous": ["model.erp.m4"],
+            "model.erp.m2": [],
+            "model.erp.m3": [],
+            "model.erp.m4": [],
+        },
+    }
+
+
+def test_models_downstream_of_changed_tables_and_the_previous_publication_readers_they_need() -> None:
+    m = manifest()
+    assert changes.models_to_rebuild(m, ["a"]) == ["model.erp.m1", "model.erp.m2", "model.erp.m4", "model.erp.previous"]
+    assert changes.models_to_rebuild(m, ["b"]) == ["model.erp.m3"]
+    assert changes.models_to_rebuild(m, ["not_a_source"]) == []
+    assert changes.dbt_selection(m, changes.models_to_rebuild(m, ["b", "a"])) == "m1 m2 m3 m4 previous"
