@@ -58,7 +58,7 @@ MATERIAL_LABELS = {
     "description": N_("Description"),
     "qty_per": N_("Quantity per"),
     "scrap_pct": N_("Scrap %"),
-    "planned_qty": N_("Planned"),
+    "planned_qty": N_("Planned qty"),
     "issued_qty": N_("Issued"),
     "left": N_("Still to issue"),
     "unit_cost": N_("Standard cost at release"),

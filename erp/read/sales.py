@@ -350,7 +350,7 @@ INVOICES = DocumentKind(
         "status": N_("Status"),
         "currency": N_("Currency"),
         "gross_amount": N_("Gross amount"),
-        "paid_amount": N_("Paid"),
+        "paid_amount": N_("Amount paid"),
         "reference": N_("Reference"),
     },
     date="invoice_date",

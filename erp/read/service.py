@@ -149,7 +149,7 @@ RMAS = DocumentKind(
         "customer_name": N_("Customer name"),
         "rma_date": N_("Date"),
         "reason": N_("Reason for return"),
-        "resolution": N_("Resolution"),
+        "resolution": N_("Resolution type"),
         "status": N_("Status"),
         "received_date": N_("Received on"),
         "resolved_date": N_("Resolved on"),
