@@ -401,7 +401,7 @@ stock_move = Table(
     Column("unit_cost", Money, nullable=False),
     Column("value", Money, nullable=False),
     Column("source_type", String(30)),
-    Column("source_ref", String(60)),
+    Column("source_ref", String(60), index=True),  # closing a production order sums its moves by reference
     Column("reason", String(200)),
     Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
     Column("created_at", DateTime, nullable=False),

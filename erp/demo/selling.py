@@ -68,9 +68,8 @@ class Selling:
         weights = [rng.paretovariate(1.3) for _ in self.customers]
         self.customer_cum = list(itertools.accumulate(weights))
         self.pay_day = {c: rng.randint(1, 28) for c in self.customers}
-        busy = sorted(self.customers, key=lambda c: -weights[self.customers.index(c)])[
-            : max(2, len(self.customers) // 2)
-        ]
+        weight_of = dict(zip(self.customers, weights, strict=True))
+        busy = sorted(self.customers, key=lambda c: -weight_of[c])[: max(2, len(self.customers) // 2)]
         late = rng.sample(busy, max(2, round(len(self.customers) * policy.LATE_PAYER_SHARE)))
         self.late_lag = {c: rng.randint(*policy.LATE_PAYER_DAYS) for c in sorted(late)}
         self.n_defaulters = max(1, round(policy.DEFAULTERS_PER_SCALE * sim.scale))
@@ -78,7 +77,8 @@ class Selling:
         self.default_since = sim.timeline.as_of - dt.timedelta(days=policy.DEFAULT_SINCE_DAYS)
         self.items = sorted(world.annual_demand)
         roots = {c: math.sqrt(world.annual_demand[c]) for c in self.items}
-        self.item_weight = [roots[c] for c in self.items]
+        # Cumulative once: choices(weights=...) would accumulate the whole catalogue again for every order line.
+        self.item_cum_weight = list(itertools.accumulate(roots[c] for c in self.items))
         mean_lines = sum(n * w for n, w in policy.LINES_PER_ORDER) / sum(w for _, w in policy.LINES_PER_ORDER)
         self.orders_per_day = policy.ORDERS_PER_YEAR * sim.scale / 312
         lines_per_year = policy.ORDERS_PER_YEAR * sim.scale * mean_lines
@@ -103,7 +103,7 @@ class Selling:
         rng = self.rng
         n = rng.choices([n for n, _ in policy.LINES_PER_ORDER], weights=[w for _, w in policy.LINES_PER_ORDER])[0]
         picked: list[str] = []
-        for code in rng.choices(self.items, weights=self.item_weight, k=n):
+        for code in rng.choices(self.items, cum_weights=self.item_cum_weight, k=n):
             if code not in picked:
                 picked.append(code)
         lines = []
