@@ -184,11 +184,3 @@ def deliver(
     queued = queue_alerts(engine, alerts, run_id, publication_id, email=smtp is not None)
     emailed, error = email_pending(engine, smtp) if smtp is not None else (0, None)
     return Delivery(queued=len(queued), emailed=emailed, problems=problems, email_error=error)
-
-
-def outbox(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
-    """The newest outbox rows, for the apps."""
-    t_out = s.alert_outbox
-    with engine.connect().execution_options(readonly=True) as conn:
-        rows = conn.execute(select(t_out).order_by(t_out.c.id.desc()).limit(limit)).mappings().all()
-    return [dict(r) for r in rows]

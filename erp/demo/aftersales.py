@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from erp import schema as s
 from erp.demo.sessions import DemoSessions
-from erp.demo.timeline import Timeline, next_working_day
+from erp.demo.timeline import Timeline, next_working_day, sla_moment
 from erp.demo.world import FG, RAW, World
 from erp.services.sales import receive_payment
 from erp.services.service import (
@@ -385,19 +385,15 @@ class Service:
             if k == n - 1:
                 continue
             respond_h, resolve_h = SLA_HOURS[severity]
-            late = rng.random() >= ON_TIME_RESPONSE
-            responded = received + dt.timedelta(
-                hours=respond_h * (rng.uniform(1.2, 3) if late else rng.uniform(0.1, 0.9))
-            )
+            responded, _ = sla_moment(rng, received, respond_h, ON_TIME_RESPONSE, late=(1.2, 3), on_time=(0.1, 0.9))
             if responded > end:
                 continue
             start_investigation(service, number, "已联系客户了解情况 Customer contacted for details", responded)
             noted = responded + dt.timedelta(hours=rng.uniform(2, 30))
             if rng.random() < 0.5 and noted <= end:
                 add_complaint_note(service, number, "现场核查/返厂检测中 Checking on site or in the works", noted)
-            late = rng.random() >= ON_TIME_RESOLUTION
-            resolved = received + dt.timedelta(
-                hours=resolve_h * (rng.uniform(1.1, 2.5) if late else rng.uniform(0.3, 0.95))
+            resolved, late = sla_moment(
+                rng, received, resolve_h, ON_TIME_RESOLUTION, late=(1.1, 2.5), on_time=(0.3, 0.95)
             )
             resolved = max(resolved, responded + dt.timedelta(hours=1))
             if resolved > end:

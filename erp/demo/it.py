@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from erp.demo.pay_scale import Person
 from erp.demo.sessions import DemoSessions
-from erp.demo.timeline import Timeline, add_months, next_working_day
+from erp.demo.timeline import Timeline, add_months, next_working_day, sla_moment
 from erp.services.helpdesk import (
     assign_ticket,
     close_ticket,
@@ -336,17 +336,13 @@ class ItHistory:
             if k == n - 1:
                 continue
             respond_h, resolve_h = SLA_HOURS[priority]
-            late = rng.random() >= ON_TIME_RESPONSE
-            responded = received + dt.timedelta(
-                hours=respond_h * (rng.uniform(1.2, 4) if late else rng.uniform(0.1, 0.9))
-            )
+            responded, _ = sla_moment(rng, received, respond_h, ON_TIME_RESPONSE, late=(1.2, 4), on_time=(0.1, 0.9))
             if responded > end:
                 continue
             assign_ticket(it, number, "it", responded)
             start_ticket(it, number)
-            late = rng.random() >= ON_TIME_RESOLUTION
-            resolved = received + dt.timedelta(
-                hours=resolve_h * (rng.uniform(1.1, 3) if late else rng.uniform(0.3, 0.95))
+            resolved, late = sla_moment(
+                rng, received, resolve_h, ON_TIME_RESOLUTION, late=(1.1, 3), on_time=(0.3, 0.95)
             )
             resolved = max(resolved, responded + dt.timedelta(minutes=20))
             if resolved > end:

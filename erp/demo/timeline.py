@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,6 +74,21 @@ def fx_rate(currency: str, day: dt.date) -> Decimal:
     angle = day.toordinal() / 365.25 * 2 * math.pi
     rate = level + swing * math.sin(angle * 0.8) + swing * 0.3 * math.sin(day.toordinal() / 17)
     return Decimal(f"{rate:.4f}")
+
+
+def sla_moment(
+    rng: random.Random,
+    start: dt.datetime,
+    target_hours: float,
+    on_time_share: float,
+    late: tuple[float, float],
+    on_time: tuple[float, float],
+) -> tuple[dt.datetime, bool]:
+    """When a service desk answered or resolved (complaints, IT tickets): on time with ``on_time_share``, at a
+    fraction of the target drawn from ``on_time``, else late by a multiple drawn from ``late``; and whether late."""
+    is_late = rng.random() >= on_time_share
+    low, high = late if is_late else on_time
+    return start + dt.timedelta(hours=target_hours * rng.uniform(low, high)), is_late
 
 
 def next_working_day(day: dt.date) -> dt.date:
