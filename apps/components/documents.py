@@ -456,6 +456,19 @@ def _submit(
     run_document_action(key, prefix, lambda: submit(raw), success)
 
 
+def browse_documents(
+    kind: DocumentKind, session: Session, prefix: str, *, choices: Sequence[str] | None = None
+) -> tuple[str | None, Document | None]:
+    """The top of most document pages: the list, the document opened from it, and what its actions (keyed
+    ``{prefix}:doc:{number}:``) just did. Returns the number and the document, for the page's actions."""
+    number = document_list(kind, session, key=f"{prefix}:list", choices=choices)
+    if not number:
+        return number, None
+    doc = document_view(kind, session, number)
+    show_flashes(f"{prefix}:doc:{number}:")
+    return number, doc
+
+
 def show_flashes(prefix: str) -> None:
     """Show what the actions keyed under ``prefix`` just did, even when their button or form is gone since (a
     converted quotation has no convert form any more)."""

@@ -4,7 +4,7 @@ someone acknowledges it; acknowledging is checked and audited by the service lay
 from __future__ import annotations
 
 import streamlit as st
-from components.documents import action_button, document_list, document_view, show_flashes
+from components.documents import action_button, browse_documents
 from components.forms import form_prefix
 from components.navigation import page_session
 from components.status_flow import stale_refusals
@@ -18,10 +18,7 @@ SUBJECTS = FieldSet((Text("alert", N_("Alert")),))
 
 session = page_session(__file__)
 st.caption(t("Filter by status to see the open alerts; acknowledge one once you have seen to it."))
-number = document_list(ALERTS, session, key="alerts:list")
-doc = document_view(ALERTS, session, number) if number else None
-if number:
-    show_flashes(f"alerts:doc:{number}:")
+number, doc = browse_documents(ALERTS, session, "alerts")
 drawn: list[str] = []
 if doc is not None and doc.header["status"] == "open":
     drawn.append(form_prefix(f"alerts:doc:{number}:ack"))

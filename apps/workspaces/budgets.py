@@ -10,12 +10,10 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
     download,
     parse_inputs,
-    show_flashes,
     table,
 )
 from components.navigation import page_session
@@ -50,10 +48,7 @@ names.append(t("Budget report"))
 tabs = dict(zip(names, st.tabs(names), strict=True))
 
 with tabs[t("Budget versions")]:
-    code = document_list(BUDGET_VERSIONS, session, key="budgets:list")
-    doc = document_view(BUDGET_VERSIONS, session, code) if code else None
-    if code:
-        show_flashes(f"budgets:doc:{code}:")
+    code, doc = browse_documents(BUDGET_VERSIONS, session, "budgets")
     if doc is not None and doc.header["status"] == "draft" and may_approve:
         action_button(
             session,

@@ -4,7 +4,12 @@ resolved and closed; the SLA board shows the time left on each open complaint, o
 from __future__ import annotations
 
 import streamlit as st
-from components.documents import action_button, document_form, document_list, document_view, show_flashes, table
+from components.documents import (
+    action_button,
+    browse_documents,
+    document_form,
+    table,
+)
 from components.forms import form_prefix
 from components.navigation import page_session
 from components.status_flow import stale_refusals
@@ -99,10 +104,7 @@ with board:
     table(clocks, SLA_LABELS)
 
 with listing:
-    number = document_list(COMPLAINTS, session, key="cmp:list")
-    doc = document_view(COMPLAINTS, session, number) if number else None
-    if number:
-        show_flashes(f"cmp:doc:{number}:")
+    number, doc = browse_documents(COMPLAINTS, session, "cmp")
     if doc is not None:
         st.info(clock_text(sla_clock(doc.header, now)))
         actions(str(number), doc.header["status"])

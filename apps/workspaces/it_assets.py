@@ -8,11 +8,9 @@ import datetime as dt
 import streamlit as st
 from components.documents import (
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
     parse_inputs,
-    show_flashes,
     table,
 )
 from components.forms import form_prefix
@@ -160,10 +158,7 @@ def actions(tag: str, status: str) -> None:
 
 
 with assets:
-    tag = document_list(ASSETS, session, key="ita:list")
-    doc = document_view(ASSETS, session, tag) if tag else None
-    if tag:
-        show_flashes(f"ita:doc:{tag}:")
+    tag, doc = browse_documents(ASSETS, session, "ita")
     if doc is not None:
         actions(str(tag), doc.header["status"])
 

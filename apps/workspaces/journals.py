@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import Lines, document_form, document_list, document_view, parse_inputs, show_flashes
+from components.documents import (
+    Lines,
+    browse_documents,
+    document_form,
+    parse_inputs,
+)
 from components.navigation import page_session
 
 from erp.fields import N_, Date, FieldSet, Text
@@ -27,10 +32,7 @@ listing, new = st.tabs([t("Journal entries"), t("New journal")])
 with listing:
     with session.read() as conn:
         sources = source_types(conn)
-    number = document_list(JOURNALS, session, key="journals:list", choices=sources)
-    doc = document_view(JOURNALS, session, number) if number else None
-    if number:
-        show_flashes(f"journals:doc:{number}:")
+    number, doc = browse_documents(JOURNALS, session, "journals", choices=sources)
     if doc is not None and reversible(doc.header):
         st.markdown(f"**{t('Reverse this entry')}**")
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import action_button, document_form, document_list, document_view, show_flashes, table
+from components.documents import (
+    action_button,
+    browse_documents,
+    document_form,
+    table,
+)
 from components.forms import form_prefix
 from components.navigation import page_session
 from components.status_flow import stale_refusals
@@ -54,10 +59,7 @@ def actions(number: str, status: str) -> None:
 
 
 with listing:
-    number = document_list(LEAVE, session, key="lv:list")
-    doc = document_view(LEAVE, session, number) if number else None
-    if number:
-        show_flashes(f"lv:doc:{number}:")
+    number, doc = browse_documents(LEAVE, session, "lv")
     if doc is not None:
         actions(str(number), doc.header["status"])
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import action_button, document_form, document_list, document_view, show_flashes, table
+from components.documents import (
+    action_button,
+    browse_documents,
+    document_form,
+    table,
+)
 from components.navigation import page_session
 
 from erp.fields import N_, Date, FieldSet, Text
@@ -26,10 +31,7 @@ names = [t("Pay runs")] + ([t("Calculate a pay run")] if may_calculate else [])
 tabs = st.tabs(names)
 
 with tabs[0]:
-    number = document_list(PAY_RUNS, session, key="pay:list")
-    doc = document_view(PAY_RUNS, session, number) if number else None
-    if number:
-        show_flashes(f"pay:doc:{number}:")
+    number, doc = browse_documents(PAY_RUNS, session, "pay")
     if doc is not None:
         run, status = str(number), doc.header["status"]
         buttons = []

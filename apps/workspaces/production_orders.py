@@ -9,11 +9,9 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
     parse_inputs,
-    show_flashes,
     table,
 )
 from components.navigation import page_session
@@ -195,10 +193,7 @@ def shop_floor(number: str, status: str) -> None:
 
 
 with tabs[0]:
-    number = document_list(PRODUCTION_ORDERS, session, key="mo:list")
-    doc = document_view(PRODUCTION_ORDERS, session, number) if number else None
-    if number:
-        show_flashes(f"mo:doc:{number}:")
+    number, doc = browse_documents(PRODUCTION_ORDERS, session, "mo")
     if doc is not None:
         status = doc.header["status"]
         with session.read() as conn:

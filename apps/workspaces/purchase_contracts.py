@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import Lines, action_button, document_form, document_list, document_view, show_flashes
+from components.documents import (
+    Lines,
+    action_button,
+    browse_documents,
+    document_form,
+)
 from components.navigation import page_session
 
 from erp.fields import N_, FieldSet, Text
@@ -23,10 +28,7 @@ today = dt.date.today()
 listing, new = st.tabs([t("Purchase contracts"), t("New contract")])
 
 with listing:
-    number = document_list(PURCHASE_CONTRACTS, session, key="pcontracts:list")
-    doc = document_view(PURCHASE_CONTRACTS, session, number) if number else None
-    if number:
-        show_flashes(f"pcontracts:doc:{number}:")
+    number, doc = browse_documents(PURCHASE_CONTRACTS, session, "pcontracts")
     if doc is not None:
         targets = contract_next_statuses(doc.header["status"])
         for cell, status in zip(st.columns(max(1, len(targets))), targets, strict=False):

@@ -9,8 +9,8 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
     document_view,
     show_flashes,
     table,
@@ -56,10 +56,7 @@ def approve_button(key: str, number: str) -> None:
 
 
 with tabs[t("Purchase orders")]:
-    number = document_list(PURCHASE_ORDERS, session, key="orders:list")
-    doc = document_view(PURCHASE_ORDERS, session, number) if number else None
-    if number:
-        show_flashes(f"orders:doc:{number}:")
+    number, doc = browse_documents(PURCHASE_ORDERS, session, "orders")
     if doc is not None:
         status = doc.header["status"]
         buttons = st.columns(2)

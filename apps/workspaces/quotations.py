@@ -8,11 +8,9 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
     parse_inputs,
-    show_flashes,
 )
 from components.navigation import page_session
 
@@ -36,10 +34,7 @@ today = dt.date.today()
 listing, new = st.tabs([t("Quotations"), t("New quotation")])
 
 with listing:
-    number = document_list(QUOTATIONS, session, key="quotations:list")
-    doc = document_view(QUOTATIONS, session, number) if number else None
-    if number:
-        show_flashes(f"quotations:doc:{number}:")
+    number, doc = browse_documents(QUOTATIONS, session, "quotations")
     if doc is not None and doc.header["status"] == "open":
         st.markdown(f"**{t('Turn into a sales order')}**")
 

@@ -9,10 +9,8 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
-    show_flashes,
 )
 from components.forms import form_prefix
 from components.navigation import page_session
@@ -131,10 +129,7 @@ def flow(number: str, status: str) -> None:
 
 
 with listing:
-    number = document_list(REPAIRS, session, key="rep:list")
-    doc = document_view(REPAIRS, session, number) if number else None
-    if number:
-        show_flashes(f"rep:doc:{number}:")
+    number, doc = browse_documents(REPAIRS, session, "rep")
     if doc is not None:
         flow(str(number), doc.header["status"])
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import Lines, action_button, document_form, document_list, document_view, show_flashes
+from components.documents import (
+    Lines,
+    action_button,
+    browse_documents,
+    document_form,
+)
 from components.navigation import page_session
 
 from erp.fields import N_, FieldSet, Text
@@ -20,10 +25,7 @@ today = dt.date.today()
 listing, new = st.tabs([t("Purchase requisitions"), t("New requisition")])
 
 with listing:
-    number = document_list(REQUISITIONS, session, key="requisitions:list")
-    doc = document_view(REQUISITIONS, session, number) if number else None
-    if number:
-        show_flashes(f"requisitions:doc:{number}:")
+    number, doc = browse_documents(REQUISITIONS, session, "requisitions")
     if doc is not None:
         with session.read() as conn:
             orders = open_orders_of_requisition(conn, str(number))

@@ -12,10 +12,8 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
-    show_flashes,
 )
 from components.forms import form_prefix
 from components.navigation import page_session
@@ -114,10 +112,7 @@ def flow(number: str, header: dict[str, Any], lines: list[dict[str, Any]]) -> No
 
 
 with listing:
-    number = document_list(RMAS, session, key="rma:list")
-    doc = document_view(RMAS, session, number) if number else None
-    if number:
-        show_flashes(f"rma:doc:{number}:")
+    number, doc = browse_documents(RMAS, session, "rma")
     if doc is not None:
         flow(str(number), doc.header, doc.lines)
 

@@ -8,11 +8,9 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
     parse_inputs,
-    show_flashes,
 )
 from components.navigation import page_session
 
@@ -30,10 +28,7 @@ today = dt.date.today()
 listing, new = st.tabs([t("Sales contracts"), t("New contract")])
 
 with listing:
-    number = document_list(CONTRACTS, session, key="contracts:list")
-    doc = document_view(CONTRACTS, session, number) if number else None
-    if number:
-        show_flashes(f"contracts:doc:{number}:")
+    number, doc = browse_documents(CONTRACTS, session, "contracts")
     if doc is not None:
         targets = contract_next_statuses(doc.header["status"])
         for cell, status in zip(st.columns(max(1, len(targets))), targets, strict=False):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from components.documents import Lines, action_button, document_form, document_list, document_view, show_flashes
+from components.documents import (
+    Lines,
+    action_button,
+    browse_documents,
+    document_form,
+)
 from components.navigation import page_session
 
 from erp.fields import N_
@@ -18,10 +23,7 @@ today = dt.date.today()
 listing, new = st.tabs([t("Sales orders"), t("New sales order")])
 
 with listing:
-    number = document_list(SALES_ORDERS, session, key="orders:list")
-    doc = document_view(SALES_ORDERS, session, number) if number else None
-    if number:
-        show_flashes(f"orders:doc:{number}:")
+    number, doc = browse_documents(SALES_ORDERS, session, "orders")
     if doc is not None and doc.header["status"] == "open":
         action_button(
             session,

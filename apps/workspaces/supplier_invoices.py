@@ -10,8 +10,8 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
     document_view,
     show_flashes,
     table,
@@ -78,10 +78,7 @@ def review_buttons(key: str, number: str) -> None:
 
 
 with listing:
-    number = document_list(SUPPLIER_INVOICES, session, key="sinvoices:list")
-    doc = document_view(SUPPLIER_INVOICES, session, number) if number else None
-    if number:
-        show_flashes(f"sinvoices:doc:{number}:")
+    number, doc = browse_documents(SUPPLIER_INVOICES, session, "sinvoices")
     if doc is not None and doc.header["status"] == "held":
         review_buttons(f"sinvoices:doc:{number}", str(number))
 

@@ -4,7 +4,11 @@ Only the moves the ticket's status allows are offered."""
 from __future__ import annotations
 
 import streamlit as st
-from components.documents import action_button, document_form, document_list, document_view, show_flashes
+from components.documents import (
+    action_button,
+    browse_documents,
+    document_form,
+)
 from components.forms import form_prefix
 from components.navigation import page_session
 from components.status_flow import stale_refusals
@@ -105,10 +109,7 @@ def actions(number: str, header: dict) -> None:
 
 with listing:
     kind = TICKETS if support else own_tickets(actor.username)
-    number = document_list(kind, session, key="tkt:list")
-    doc = document_view(kind, session, number) if number else None
-    if number:
-        show_flashes(f"tkt:doc:{number}:")
+    number, doc = browse_documents(kind, session, "tkt")
     if doc is not None:
         actions(str(number), doc.header)
 

@@ -11,10 +11,8 @@ import streamlit as st
 from components.documents import (
     Lines,
     action_button,
+    browse_documents,
     document_form,
-    document_list,
-    document_view,
-    show_flashes,
     table,
 )
 from components.forms import entity_form, form_prefix
@@ -148,10 +146,7 @@ def actions(number: str, status: str, enrolled: list[dict[str, Any]]) -> None:
 
 
 with sessions:
-    number = document_list(TRAINING_SESSIONS, session, key="trn:list")
-    doc = document_view(TRAINING_SESSIONS, session, number) if number else None
-    if number:
-        show_flashes(f"trn:doc:{number}:")
+    number, doc = browse_documents(TRAINING_SESSIONS, session, "trn")
     if doc is not None:
         actions(str(number), doc.header["status"], doc.lines)
 
