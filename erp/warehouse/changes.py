@@ -43,16 +43,21 @@ class BuildState:
 
 
 def project_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
-    """A hash of the contents of every file dbt reads from the project (not modification times: a fresh clone of
-    the same commit hashes the same)."""
+    """A hash of the contents of every file dbt reads from the project, and of the planning package its Python
+    models run (not modification times: a fresh clone of the same commit hashes the same)."""
     import dbt.version
 
+    import erp.planning
+
     digest = hashlib.sha256(dbt.version.__version__.encode())
-    for part in PROJECT_PARTS:
-        path = project_dir / part
+    parts = [(project_dir, part) for part in PROJECT_PARTS]
+    planning = Path(erp.planning.__file__).parent
+    parts.append((planning.parent, planning.name))
+    for root, part in parts:
+        path = root / part
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
-        for file in files:
-            digest.update(f"\0{file.relative_to(project_dir)}\0".encode())
+        for file in (f for f in files if f.suffix != ".pyc"):
+            digest.update(f"\0{file.relative_to(root)}\0".encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
 
