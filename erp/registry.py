@@ -8,7 +8,7 @@ from erp.services.access import sod_rule_actions
 from erp.services.accounts import account_actions, cost_center_actions
 from erp.services.company import location_actions, uom_actions
 from erp.services.hr import employee_actions
-from erp.services.hr_records import skill_actions
+from erp.services.hr_records import entitlement_actions, skill_actions
 from erp.services.it_assets import application_actions, patch_actions
 from erp.services.ledger import posting_rule_actions
 from erp.services.partners import customer_actions, supplier_actions
@@ -45,6 +45,7 @@ _ALL: list[EntityActions] = [
     routing_actions,
     posting_rule_actions,
     skill_actions,
+    entitlement_actions,
     pay_grade_actions,
     pay_component_actions,
     employee_pay_item_actions,

@@ -1137,6 +1137,20 @@ leave_record = Table(
     CheckConstraint("status IN ('requested', 'approved', 'rejected', 'taken', 'cancelled')", name="status"),
 )
 
+# Days of leave an employee may take per year and type; a type without a row for the year is not limited.
+leave_entitlement = Table(
+    "leave_entitlement",
+    metadata,
+    _id(),
+    Column("employee_id", Integer, ForeignKey("employee.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("leave_type", String(20), nullable=False),
+    Column("days", Numeric(6, 1, asdecimal=True), nullable=False),
+    Column("basis", String(200)),
+    UniqueConstraint("employee_id", "year", "leave_type"),
+    CheckConstraint("days >= 0", name="days"),
+)
+
 # --- HR: recruiting ---------------------------------------------------------------------------------------------
 
 job_requisition = Table(
@@ -1376,8 +1390,10 @@ social_insurance_rate = Table(
     Column("base_min", Money, nullable=False, default=0),
     Column("base_max", Money),
     _active(),
+    Column("employer_rate", Rate, nullable=False, default=0, server_default="0"),
     CheckConstraint("kind IN ('social_insurance', 'housing_fund')", name="kind"),
     CheckConstraint("employee_rate >= 0 AND employee_rate < 1", name="rate"),
+    CheckConstraint("employer_rate >= 0 AND employer_rate < 1", name="employer_rate"),
 )
 
 # Individual income tax on the cumulative taxable income of the year (累计预扣法): one row per bracket.
@@ -1413,6 +1429,7 @@ pay_run = Table(
     Column("tax", Money, nullable=False, default=0),
     Column("net", Money, nullable=False, default=0),
     Column("calculated_by", String(80), nullable=False),
+    Column("employer_contributions", Money, nullable=False, default=0, server_default="0"),
     Column("approved_by", String(80)),
     Column("journal_entry_id", Integer, ForeignKey("journal_entry.id")),
     Column("created_at", DateTime, nullable=False),
@@ -1438,6 +1455,9 @@ payslip = Table(
     Column("tax", Money, nullable=False),
     Column("other_deductions", Money, nullable=False),
     Column("net", Money, nullable=False),
+    # the employer's own shares: not deducted from pay, charged to the cost center on top of gross
+    Column("employer_social_insurance", Money, nullable=False, default=0, server_default="0"),
+    Column("employer_housing_fund", Money, nullable=False, default=0, server_default="0"),
     UniqueConstraint("pay_run_id", "employee_id"),
 )
 

@@ -114,6 +114,25 @@ def test_leave_refused_then_requested_approved_and_counted(
     balance = table_with(at, "Days approved or taken")
     assert balance[["Employee", "Leave type", "Days approved or taken"]].values.tolist() == [["E-005", "annual", 5.0]]
 
+    press(at, "lv:statutory")  # statutory annual leave for 2026: E-005 (hired 2018-11-01) has 5 days
+    assert any(m.startswith("Annual leave for 2026: ") for m in successes(at))
+    balance = table_with(at, "Days entitled").set_index("Employee")
+    assert balance.loc["E-005", ["Days entitled", "Days approved or taken", "Days left"]].tolist() == [5.0, 5.0, 0.0]
+    assert balance.loc["E-001", "Days left"] == 10.0
+
+    form = "lv:entitlement:0:new"  # HR gives E-005 two more days: refused below zero, then saved
+    at.selectbox(key=f"{form}:employee").select("E-005")
+    at.selectbox(key=f"{form}:leave_type").select("annual")
+    at.text_input(key=f"{form}:days").input("-2")
+    before = snapshot(engine)
+    submit(at, form, "Save entitlement")
+    assert errors_beside(at, f"{form}:days") == ["must be at least 0"]
+    assert snapshot(engine) == before
+    at.text_input(key=f"{form}:days").input("7")
+    submit(at, form, "Save entitlement")
+    assert "Entitlement saved: 7 days." in successes(at)
+    assert table_with(at, "Days entitled").set_index("Employee").loc["E-005", "Days left"] == 2.0
+
 
 def test_skill_added_refused_level_and_changed(sample: Session, make_user: Callable[..., Session]) -> None:
     engine = sample.engine

@@ -524,18 +524,21 @@ def test_payroll_runs_every_month_posted_balanced_and_paid(demo_store: Engine) -
         )
         wages, tax = _balance(conn, "2211"), _balance(conn, "222105")
     # One run for each month of the history (July 2024 to June 2026), each calculated, approved by someone else
-    # and posted: its journal debits the gross pay and credits it (wages payable and tax withheld) in full.
+    # and posted: its journal debits the gross pay and the employer's contributions and credits them (wages payable
+    # and tax withheld) in full.
     assert [r["period"] for r in runs] == [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][6:30]
     for run in runs:
         assert run["status"] == "posted" and run["journal_entry_id"] is not None, run["number"]
         assert run["calculated_by"] == "hr" and run["approved_by"] == "finance"
         debit, credit = posted[run["number"]]
-        assert debit == credit == Decimal(str(run["gross"]))
+        assert debit == credit == Decimal(str(run["gross"])) + Decimal(str(run["employer_contributions"])) > 0
         assert Decimal(str(slips[run["id"]])) == Decimal(str(run["net"])) > 0
     # Wages are paid on the 10th of the next month and applied labour is cleared from overhead, so what is still
-    # owed on the as-of date is exactly June's pay (gross less tax withheld) and June's tax.
+    # owed on the as-of date is exactly June's pay (gross less tax withheld, plus the employer's contributions)
+    # and June's tax.
     last = runs[-1]
-    assert wages == (Decimal(str(last["gross"])) - Decimal(str(last["tax"]))).quantize(Decimal("0.01"))
+    owed = Decimal(str(last["gross"])) - Decimal(str(last["tax"])) + Decimal(str(last["employer_contributions"]))
+    assert wages == owed.quantize(Decimal("0.01"))
     assert tax == Decimal(str(last["tax"])).quantize(Decimal("0.01"))
 
 

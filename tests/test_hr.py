@@ -3,6 +3,7 @@ before and after, skills and personal data; every forbidden move refused with th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, select
 from erp import schema as s
 from erp.errors import PermissionDenied, ServiceError
 from erp.io.transfer import ImportFailed, export_entity, import_dir
+from erp.read.hr import leave_summary
 from erp.services import hr_records, payroll, recruiting, training
 from erp.services.base import Session
 from tests.support.people import quick_user
@@ -229,3 +231,75 @@ def test_training_for_a_whole_class_at_once(team: dict[str, Session], engine: En
     assert over.for_field("scores[E-003]") and not over.for_field("scores[E-004]")
     training.record_scores(hr, n, "after", {"E-003": "85"})
     assert training.evaluation(hr, n)["mean_gain"] == Decimal("30.00")
+
+
+def test_statutory_annual_days() -> None:
+    days = hr_records.statutory_annual_days
+    assert days(dt.date(2015, 3, 1), 2026) == 10  # ten full years at 1 January 2026
+    assert days(dt.date(2016, 7, 15), 2026) == 5  # nine years
+    assert days(dt.date(2006, 1, 1), 2026) == 15  # twenty years to the day
+    assert days(dt.date(2025, 1, 1), 2026) == 5  # one year to the day
+    # first anniversary on 1 July 2026: 184 of 365 days left of 5 days, whole days only
+    assert days(dt.date(2025, 7, 1), 2026) == 2
+    assert days(dt.date(2025, 12, 30), 2026) == 0  # two days left in the year: nothing
+    assert days(dt.date(2026, 2, 1), 2026) == 0  # hired this year
+    assert days(dt.date(2024, 2, 29), 2025) == 4  # anniversary taken as 1 March
+
+
+def test_entitlements_limit_requests_and_approvals(team: dict[str, Session], engine: Engine, tmp_path: Path) -> None:
+    hr = team["hr"]
+    granted = hr_records.grant_statutory_annual_leave(hr, 2026)
+    assert granted["granted"] >= 5 and granted["kept"] == 0
+    le, emp = s.leave_entitlement, s.employee
+    with engine.connect() as conn:
+        rows = dict(
+            conn.execute(
+                select(emp.c.employee_code, le.c.days).join(emp, emp.c.id == le.c.employee_id).where(le.c.year == 2026)
+            ).all()
+        )
+    assert rows["E-001"] == Decimal(10) and rows["E-005"] == Decimal(5)
+    # a second grant keeps what is there (also what HR changed by hand)
+    hr_records.entitlement_actions.save(hr, {"employee": "E-005", "year": "2026", "leave_type": "annual", "days": "7"})
+    assert hr_records.grant_statutory_annual_leave(hr, 2026) == {"year": 2026, "granted": 0, "kept": granted["granted"]}
+
+    first = hr_records.request_leave(
+        hr, {"employee": "E-005", "leave_type": "annual", "start_date": "2026-03-02", "end_date": "2026-03-06"}
+    )
+    beyond = _refused(
+        engine,
+        lambda: hr_records.request_leave(
+            hr, {"employee": "E-005", "leave_type": "annual", "start_date": "2026-05-04", "end_date": "2026-05-06"}
+        ),
+    )
+    assert beyond.for_field("days") == ["3 days exceed the annual leave entitlement: 2 of 7 days are left in 2026"]
+    second = hr_records.request_leave(
+        hr, {"employee": "E-005", "leave_type": "annual", "start_date": "2026-05-04", "end_date": "2026-05-05"}
+    )
+    # other types and other years are not limited by the 2026 annual entitlement
+    hr_records.request_leave(
+        hr, {"employee": "E-005", "leave_type": "sick", "start_date": "2026-06-01", "end_date": "2026-06-12"}
+    )
+    # HR lowers the entitlement: the pending request can no longer be approved
+    hr_records.entitlement_actions.save(hr, {"employee": "E-005", "year": "2026", "leave_type": "annual", "days": "6"})
+    hr_records.approve_leave(hr, first["number"])
+    late = _refused(engine, lambda: hr_records.approve_leave(hr, second["number"]))
+    assert late.for_field("days") == ["2 days exceed the annual leave entitlement: 1 of 6 days are left in 2026"]
+
+    with engine.connect() as conn:
+        balance = {(r["employee"], r["leave_type"]): r for r in leave_summary(conn, 2026)}
+    e5 = balance[("E-005", "annual")]
+    assert (e5["entitled_days"], e5["granted_days"], e5["pending_days"], e5["remaining_days"]) == (6, 5, 2, -1)
+    assert balance[("E-005", "sick")]["entitled_days"] is None and balance[("E-005", "sick")]["remaining_days"] is None
+    assert balance[("E-001", "annual")]["remaining_days"] == Decimal(10)  # entitled, nothing taken yet
+
+    wrong = _refused(
+        engine,
+        lambda: hr_records.entitlement_actions.save(
+            hr, {"employee": "E-005", "year": "2026", "leave_type": "annual", "days": "-1"}
+        ),
+    )
+    assert wrong.for_field("days") == ["must be at least 0"]
+    with pytest.raises(PermissionDenied):
+        hr_records.grant_statutory_annual_leave(team["sales"], 2026)
+    assert export_entity(hr, "leave_entitlements", tmp_path / "le.csv") == len(rows)
+    assert "E-005,2026,annual,6," in (tmp_path / "le.csv").read_text(encoding="utf-8-sig")

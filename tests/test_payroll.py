@@ -91,6 +91,14 @@ def test_two_months_by_hand_with_cumulative_withholding(staff: dict[str, Session
     # 2558.43; taxable = 40000 - 5000 - 6396.08 = 28603.92; 3% = 858.12.
     assert (e3["social_insurance"], e3["housing_fund"]) == (D("3837.65"), D("2558.43"))
     assert (e3["cumulative_taxable"], e3["tax"], e3["net"]) == (D("28603.92"), D("858.12"), D("32745.80"))
+    # The employer's shares on the same bases, not deducted from pay: E-002 pension 16% 3360, medical 9.5% 1995,
+    # unemployment 0.5% 105, work injury 0.4% 84; housing fund 7% 1470. E-003 on 36549: 5847.84 + 3472.16
+    # (3472.155) + 182.75 (182.745) + 146.20 (146.196) = 9648.95; housing fund 2558.43.
+    assert (e2["employer_social_insurance"], e2["employer_housing_fund"]) == (D("5544.00"), D("1470.00"))
+    assert (e3["employer_social_insurance"], e3["employer_housing_fund"]) == (D("9648.95"), D("2558.43"))
+    e2_lines = {(ln["code"], ln["kind"]): ln["amount"] for ln in e2["lines"]}
+    assert e2_lines[("INJURY", "employer_insurance")] == D("84.00") and ("INJURY", "social_insurance") not in e2_lines
+    assert jan["employer_contributions"] == D("5544.00") + D("1470.00") + D("9648.95") + D("2558.43")
 
     # February needs January posted first; January needs an approver other than who calculated it.
     early = _refused(engine, lambda: payroll.calculate_pay_run(hr, "2026-02", "2026-03-05"))
@@ -105,11 +113,12 @@ def test_two_months_by_hand_with_cumulative_withholding(staff: dict[str, Session
     again = _refused(engine, lambda: payroll.cancel_pay_run(hr, jan["number"]))
     assert "it cannot become cancelled" in again.for_field("pay_run")[0]
 
-    # By cost center: finance (6602) and production (5101) expense; wages payable net of tax; tax withheld.
-    assert _balance(finance, "6602") == D("21000.00")
-    assert _balance(finance, "5101") == D("40000.00")
+    # By cost center: finance (6602) and production (5101) expense, gross plus the employer's contributions;
+    # wages payable: gross net of tax plus the employer's contributions owed; tax withheld.
+    assert _balance(finance, "6602") == D("21000.00") + D("5544.00") + D("1470.00")
+    assert _balance(finance, "5101") == D("40000.00") + D("9648.95") + D("2558.43")
     assert _balance(finance, "222105") == D("-1167.87")
-    assert _balance(finance, "2211") == D("-59832.13")
+    assert _balance(finance, "2211") == D("-59832.13") - D("7014.00") - D("12207.38")
 
     feb = payroll.calculate_pay_run(hr, "2026-02", "2026-03-05")
     slips = _slips(hr, "2026-02")

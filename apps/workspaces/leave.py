@@ -1,5 +1,6 @@
 """Employee leave: requests recorded by HR, approved or rejected, marked taken or cancelled, and the year's balances
-per employee and leave type. Only the moves the request's status allows are offered."""
+per employee and leave type against the entitlements (statutory annual leave, or set by hand). Only the moves the
+request's status allows are offered."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from erp.read.hr import LEAVE, LEAVE_SUMMARY_LABELS, leave_summary
 from erp.services import hr_records
 
 SUBJECTS = FieldSet((Text("number", N_("Leave request")),))
+STATUTORY_RULE = N_("Statutory: 5 days after 1 year of work, 10 after 10 years, 15 after 20, from the hire date.")
 
 session = page_session(__file__)
 today = dt.date.today()
@@ -83,3 +85,28 @@ with balances:
         table(rows, LEAVE_SUMMARY_LABELS)
     else:
         st.caption(t("No leave in {year}.", year=int(year)))
+    action_button(
+        session,
+        key="lv:statutory",
+        label=t("Give statutory annual leave for {year}", year=int(year)),
+        call=lambda: hr_records.grant_statutory_annual_leave(session, int(year)),
+        success=lambda r: t(
+            "Annual leave for {year}: {granted} employees given their statutory days, {kept} already set.",
+            year=r["year"],
+            granted=r["granted"],
+            kept=r["kept"],
+        ),
+    )
+    st.caption(t(STATUTORY_RULE))
+    st.subheader(t("Set an entitlement"))
+    document_form(
+        session,
+        key="lv:entitlement",
+        header=hr_records.ENTITLEMENTS.fields,
+        submit=lambda raw: hr_records.entitlement_actions.save(session, raw),
+        success=lambda r: t(
+            "Entitlement saved: {days} days.", days=hr_records.ENTITLEMENTS.field("days").format(r["days"])
+        ),
+        defaults={"year": int(year)},
+        button=N_("Save entitlement"),
+    )

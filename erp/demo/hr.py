@@ -34,10 +34,13 @@ from erp.services.base import Session
 from erp.services.hr_records import (
     approve_leave,
     cancel_leave,
+    grant_statutory_annual_leave,
     mark_leave_taken,
     reject_leave,
     request_leave,
     skill_actions,
+    statutory_annual_days,
+    weekdays,
 )
 from erp.services.payroll import pay_grade_actions, set_salary
 from erp.services.recruiting import (
@@ -383,6 +386,8 @@ class HrHistory:
         rng, timeline = self.rng("leave"), self.timeline
         officer, manager = self.users["hrofficer"], self.users["hr"]
         last = timeline.as_of + dt.timedelta(days=LEAVE_AHEAD_DAYS)
+        for year in timeline.years():
+            grant_statutory_annual_leave(manager, year)
         for person in self.people:
             if not person.active:
                 continue
@@ -400,6 +405,8 @@ class HrHistory:
                     end = _plus_weekdays(start, rng.randint(low, high))
                     if start < first or end > last or any(s <= end and e >= start for s, e in taken):
                         continue
+                    if kind == "annual" and weekdays(start, end) > statutory_annual_days(person.hired, year):
+                        continue  # beyond the year's entitlement: HR would refuse it
                     taken.append((start, end))
                     self._leave(rng, officer, manager, person.code, kind, start, end)
 

@@ -6,7 +6,8 @@ manufacturing overhead, through posting rules the stage adds for the workshop co
 rules do not name). Labour reported on production orders was credited to wages payable when it was charged
 to production, so at each month end finance moves that applied labour out of overhead (Dr wages payable /
 Cr manufacturing overhead); overhead keeps the indirect labour. On the 10th of the next month the bank pays
-the wages with the insurance and housing fund withheld, and the income tax withheld goes to the tax office:
+the wages with the insurance and housing fund withheld and the employer's own contributions, and the income tax
+withheld goes to the tax office:
 wages payable and tax payable are then clear, except for the last month, whose pay day is after the as-of date.
 
 Sales staff earn a commission from January of the as-of year (the export push); the budget revisions plan
@@ -148,17 +149,22 @@ def run_pay_runs(users: DemoSessions, timeline: Timeline) -> Counter[str]:
             )
             counts["labour_clearing_journals"] += 1
         if pay_day <= timeline.as_of:
-            gross, tax = money(run["gross"]), money(run["tax"])
+            gross, tax, employer = money(run["gross"]), money(run["tax"]), money(run["employer_contributions"])
             post_journal(
                 finance,
                 {
                     "entry_date": pay_day,
-                    "description": f"{period} 工资发放及个税缴纳 Wages paid and income tax remitted",
+                    "description": f"{period} 工资发放、社保公积金及个税缴纳 Wages, contributions and income tax paid",
                     "reference": f"WAGES-{first:%Y%m}",
                     "lines": [
                         {"account": "2211", "debit": gross - tax, "description": "实发工资及代扣社保公积金 Net pay"},
                         {"account": "222105", "debit": tax, "description": "代扣个人所得税 Income tax withheld"},
-                        {"account": "1002", "credit": gross, "description": "银行付款 Paid from the bank"},
+                        {
+                            "account": "2211",
+                            "debit": employer,
+                            "description": "单位缴纳社保公积金 Employer social insurance and housing fund",
+                        },
+                        {"account": "1002", "credit": gross + employer, "description": "银行付款 Paid from the bank"},
                     ],
                 },
             )
@@ -168,16 +174,19 @@ def run_pay_runs(users: DemoSessions, timeline: Timeline) -> Counter[str]:
 
 def planned_payroll(users: DemoSessions, people: list[Person], year: int, skip: set[str]) -> dict[tuple, Decimal]:
     """The payroll a budget for ``year`` plans: salaries in force on 1 January of the people employed then, with
-    the planned raise from April and a reserve for planned hires, by expense account (the payroll posting rule),
-    cost center and month."""
-    rules = Postings(users.tx.conn)
+    the planned raise from April and a reserve for planned hires, plus the employer's social insurance and
+    housing fund on that pay, by expense account (the payroll posting rule), cost center and month."""
+    rules, sir = Postings(users.tx.conn), s.social_insurance_rate
     accounts = dict(users.tx.conn.execute(select(s.account.c.id, s.account.c.code)).all())
     january = dt.date(year, 1, 1)
     by_center: dict[str, Decimal] = defaultdict(Decimal)
+    rates = users.tx.conn.execute(
+        select(sir.c.employer_rate, sir.c.base_min, sir.c.base_max).where(sir.c.active.is_(True))
+    ).all()
     for person in people:
         base = person.salary_on(january)
         if base is not None and person.cost_center not in skip:
-            by_center[person.cost_center] += base
+            by_center[person.cost_center] += base + _employer_share(base, rates)
     out: dict[tuple, Decimal] = {}
     for center, total in sorted(by_center.items()):
         account = accounts[rules.rule("payroll_expense", partner_group=center)["debit_account_id"]]
@@ -185,6 +194,17 @@ def planned_payroll(users: DemoSessions, people: list[Person], year: int, skip: 
             factor = Decimal(100 + PLANNED_RAISE_PCT) / 100 if month >= RAISE_MONTH else Decimal(1)
             out[(account, center, f"{year}-{month:02d}")] = money(total * factor * HEADCOUNT_RESERVE)
     return out
+
+
+def _employer_share(gross: Decimal, rates: Iterable[tuple]) -> Decimal:
+    """The employer's contributions on ``gross``, as the pay run computes them (each rate on its clamped base)."""
+    total = Decimal(0)
+    for rate, low, high in rates:
+        base = max(gross, Decimal(str(low)))
+        if high is not None:
+            base = min(base, Decimal(str(high)))
+        total += money(base * Decimal(str(rate)))
+    return total
 
 
 def revise_budgets(users: DemoSessions, people: list[Person], timeline: Timeline, workshops: set[str]) -> int:

@@ -5,6 +5,7 @@ checks ``hr.confidential``)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Connection, case, func, select
 
@@ -59,6 +60,7 @@ PAY_RUNS = DocumentKind(
         _pr.c.gross,
         _pr.c.tax,
         _pr.c.net,
+        _pr.c.employer_contributions,
         _pr.c.calculated_by,
         _pr.c.approved_by,
     ),
@@ -70,6 +72,7 @@ PAY_RUNS = DocumentKind(
         "gross": N_("Gross"),
         "tax": N_("Income tax"),
         "net": N_("Net"),
+        "employer_contributions": N_("Employer contributions"),
         "calculated_by": N_("Calculated by"),
         "approved_by": N_("Approved by"),
     },
@@ -92,6 +95,8 @@ PAYSLIP_LABELS = {
     "tax": N_("Income tax"),
     "other_deductions": N_("Other deductions"),
     "net": N_("Net"),
+    "employer_social_insurance": N_("Employer social insurance"),
+    "employer_housing_fund": N_("Employer housing fund"),
 }
 
 # The recruiting board: one column per stage a candidate moves through, in order.
@@ -266,13 +271,15 @@ def open_requisitions(conn: Connection) -> list[str]:
 
 
 def leave_summary(conn: Connection, year: int) -> Rows:
-    """Per employee and leave type, the days starting in ``year`` already granted (approved or taken) and the days
-    still waiting for a decision: the leave balances screen."""
+    """Per employee and leave type, for leave starting in ``year``: the entitlement (blank where the type is not
+    limited), the days granted (approved or taken), the days waiting for a decision, and what is left: the leave
+    balances screen."""
+    _le = s.leave_entitlement
     granted = func.sum(case((_lr.c.status.in_(("approved", "taken")), _lr.c.days), else_=0))
     pending = func.sum(case((_lr.c.status == "requested", _lr.c.days), else_=0))
-    query = (
+    used = (
         select(
-            _emp.c.employee_code.label("employee"),
+            _emp.c.employee_code,
             _emp.c.name,
             _lr.c.leave_type,
             granted.label("granted_days"),
@@ -285,17 +292,42 @@ def leave_summary(conn: Connection, year: int) -> Rows:
             _lr.c.start_date <= dt.date(year, 12, 31),
         )
         .group_by(_emp.c.employee_code, _emp.c.name, _lr.c.leave_type)
-        .order_by(_emp.c.employee_code, _lr.c.leave_type)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    entitled = select(_emp.c.employee_code, _emp.c.name, _le.c.leave_type, _le.c.days).join(
+        _emp, _emp.c.id == _le.c.employee_id
+    )
+    rows: dict[tuple[str, str], dict] = {}
+    for code, name, kind, days in conn.execute(entitled.where(_le.c.year == year)):
+        rows[(code, kind)] = _balance(code, name, kind, days)
+    for code, name, kind, granted_days, pending_days in conn.execute(used):
+        row = rows.setdefault((code, kind), _balance(code, name, kind, None))
+        row["granted_days"], row["pending_days"] = Decimal(str(granted_days)), Decimal(str(pending_days))
+    for row in rows.values():
+        if row["entitled_days"] is not None:
+            row["remaining_days"] = row["entitled_days"] - row["granted_days"] - row["pending_days"]
+    return [rows[key] for key in sorted(rows)]
+
+
+def _balance(code: str, name: str, kind: str, entitled: object) -> dict:
+    return {
+        "employee": code,
+        "name": name,
+        "leave_type": kind,
+        "entitled_days": Decimal(str(entitled)) if entitled is not None else None,
+        "granted_days": Decimal(0),
+        "pending_days": Decimal(0),
+        "remaining_days": None,
+    }
 
 
 LEAVE_SUMMARY_LABELS = {
     "employee": N_("Employee"),
     "name": N_("Name"),
     "leave_type": N_("Leave type"),
+    "entitled_days": N_("Days entitled"),
     "granted_days": N_("Days approved or taken"),
     "pending_days": N_("Days requested"),
+    "remaining_days": N_("Days left"),
 }
 
 

@@ -9,13 +9,17 @@ A pay run for a month (YYYY-MM) computes for every active employee with a salary
   year = cumulative gross - monthly basic deduction x months paid this year - cumulative insurance and housing
   fund - cumulative special deductions; cumulative tax = taxable x rate - quick deduction of its bracket
   (``income_tax_bracket``); this month's tax = cumulative tax - tax withheld earlier in the year (never below 0);
-- net = gross - insurance - housing fund - tax - other deductions (deduction items and benefit contributions).
+- net = gross - insurance - housing fund - tax - other deductions (deduction items and benefit contributions);
+- the employer's shares of the same funds (each rate's ``employer_rate`` times the same clamped base; 工伤保险 has
+  only an employer share): not deducted from pay, a cost on top of gross.
 
 Runs go calculated -> approved (by someone other than who calculated it) -> posted; calculated -> cancelled.
 Months of a year are run in order, each after the previous one is posted, so the cumulative figures rest on
 posted pay. Posting: per cost center, Dr the expense account of the ``payroll_expense`` rule for that cost
 center (its code in the rule's partner group: sales 6601, production 5101, others 6602) / Cr wages payable
-2211 for gross less tax, and Cr 222105 for the tax withheld (the ``payroll_tax`` rule's credit account).
+2211 for gross less tax, and Cr 222105 for the tax withheld (the ``payroll_tax`` rule's credit account); the
+employer's contributions are charged the same way (Dr the expense account / Cr 2211 应付职工薪酬, where social
+insurance and the housing fund are owed until paid, 企业会计准则第9号).
 
 Salary and payslip figures are read only through functions here that require ``hr.confidential``.
 """
@@ -47,6 +51,8 @@ APPROVE = "payroll.approve"
 CONFIDENTIAL = "hr.confidential"
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 RUN_FLOW = {"calculated": ("approved", "cancelled"), "approved": ("posted",)}
+# Payslip line kinds of the employer's shares (they are not deductions from pay).
+EMPLOYER_KINDS = {"social_insurance": "employer_insurance", "housing_fund": "employer_housing"}
 
 
 def _check_grade_row(tx: Tx, values: dict[str, Any], before: dict[str, Any] | None) -> list[FieldError]:
@@ -183,6 +189,9 @@ SOCIAL_INSURANCE_RATES = Entity(
             Choice("kind", N_("Kind"), required=True, choices=("social_insurance", "housing_fund")),
             Dec(
                 "employee_rate", N_("Employee share (0.08 = 8%)"), required=True, min_value=0, max_value=Decimal("0.99")
+            ),
+            Dec(
+                "employer_rate", N_("Employer share (0.16 = 16%)"), default=ZERO, min_value=0, max_value=Decimal("0.99")
             ),
             Dec("base_min", N_("Lowest contribution base"), default=ZERO, min_value=0),
             Dec("base_max", N_("Highest contribution base (blank: none)"), min_value=0),
@@ -513,7 +522,7 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
             created_at=tx.now,
         )
     ).inserted_primary_key[0]
-    totals = {"gross": ZERO, "tax": ZERO, "net": ZERO}
+    totals = {"gross": ZERO, "tax": ZERO, "net": ZERO, "employer_contributions": ZERO}
     slips: list[dict[str, Any]] = []
     slip_lines: list[list[tuple[str, str, Decimal]]] = []
     for e in paid:
@@ -524,13 +533,20 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
         lines += [(c, "allowance", a) for c, kind, a in mine if kind == "allowance"]
         gross = base + allowances
         insurance = {"social_insurance": ZERO, "housing_fund": ZERO}
+        employer = {"social_insurance": ZERO, "housing_fund": ZERO}
+        employer_lines: list[tuple[str, str, Decimal]] = []
         for r in rates:
             contribution_base = max(gross, dec(r["base_min"]))
             if r["base_max"] is not None:
                 contribution_base = min(contribution_base, dec(r["base_max"]))
-            share = money(contribution_base * dec(r["employee_rate"]))
-            insurance[r["kind"]] += share
-            lines.append((r["code"], r["kind"], share))
+            if r["employee_rate"]:
+                share = money(contribution_base * dec(r["employee_rate"]))
+                insurance[r["kind"]] += share
+                lines.append((r["code"], r["kind"], share))
+            if r["employer_rate"]:
+                paid_by_employer = money(contribution_base * dec(r["employer_rate"]))
+                employer[r["kind"]] += paid_by_employer
+                employer_lines.append((r["code"], EMPLOYER_KINDS[r["kind"]], paid_by_employer))
         special = sum((a for _, kind, a in mine if kind == "special_deduction"), ZERO)
         lines += [(c, "special_deduction", a) for c, kind, a in mine if kind == "special_deduction"]
         other = sum((a for _, kind, a in mine if kind == "deduction"), ZERO)
@@ -551,6 +567,7 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
         tax = max(ZERO, due - before["tax"])
         lines.append(("IIT", "tax", tax))
         lines += [(c, "deduction", a) for c, kind, a in mine if kind == "deduction"]
+        lines += employer_lines
         net = gross - insurance["social_insurance"] - insurance["housing_fund"] - tax - other
         if net < 0:
             raise ServiceError(
@@ -574,11 +591,14 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
             "tax": tax,
             "other_deductions": other,
             "net": net,
+            "employer_social_insurance": employer["social_insurance"],
+            "employer_housing_fund": employer["housing_fund"],
         }
         slips.append(slip)
         slip_lines.append(lines)
-        for key in totals:
+        for key in ("gross", "tax", "net"):
             totals[key] += slip[key]
+        totals["employer_contributions"] += employer["social_insurance"] + employer["housing_fund"]
     # Two statements for the whole run (not two per employee): the payslips, then all their lines.
     ids = (
         tx.conn.execute(insert(s.payslip).returning(s.payslip.c.id, sort_by_parameter_order=True), slips)
@@ -632,7 +652,13 @@ def post_pay_run(tx: Tx, number: str) -> dict[str, Any]:
     _, end = period_bounds(run["period"])
     ps, cc = s.payslip, s.cost_center
     per_cc = tx.conn.execute(
-        select(cc.c.id, cc.c.code, func.sum(ps.c.gross).label("gross"), func.sum(ps.c.tax).label("tax"))
+        select(
+            cc.c.id,
+            cc.c.code,
+            func.sum(ps.c.gross).label("gross"),
+            func.sum(ps.c.tax).label("tax"),
+            func.sum(ps.c.employer_social_insurance + ps.c.employer_housing_fund).label("employer"),
+        )
         .join(cc, cc.c.id == ps.c.cost_center_id)
         .where(ps.c.pay_run_id == run["id"])
         .group_by(cc.c.id, cc.c.code)
@@ -649,6 +675,10 @@ def post_pay_run(tx: Tx, number: str) -> dict[str, Any]:
         lines.append(Line(account_id=rule["credit_account_id"], credit=gross - tax, cost_center_id=r.id, **dims))
         if tax:
             lines.append(Line(account_id=tax_rule["credit_account_id"], credit=tax, cost_center_id=r.id, **dims))
+        employer = money(r.employer)
+        if employer:
+            lines.append(Line(account_id=rule["debit_account_id"], debit=employer, cost_center_id=r.id, **dims))
+            lines.append(Line(account_id=rule["credit_account_id"], credit=employer, cost_center_id=r.id, **dims))
     entry = post_entry(
         tx,
         entry_date=end,
@@ -704,5 +734,7 @@ def payslips(session: Session, period: str) -> list[dict[str, Any]]:
         "tax",
         "other_deductions",
         "net",
+        "employer_social_insurance",
+        "employer_housing_fund",
     )
     return [{**dict(r), **{k: money(r[k]) for k in money_keys}, "lines": detail.get(r["id"], [])} for r in rows]
