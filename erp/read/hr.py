@@ -66,7 +66,7 @@ PAY_RUNS = DocumentKind(
     ),
     labels={
         "number": N_("Number"),
-        "period": N_("Period"),
+        "period": N_("Pay month"),
         "pay_date": N_("Pay date"),
         "status": N_("Status"),
         "gross": N_("Gross"),

@@ -641,7 +641,7 @@ EVALUATIONS = DocumentKind(
     labels={
         "supplier": N_("Supplier"),
         "supplier_name": N_("Supplier name"),
-        "period": N_("Period"),
+        "period": N_("Evaluation period"),
         "quality_score": N_("Quality"),
         "delivery_score": N_("Delivery"),
         "price_score": N_("Price"),
