@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from erp.config import Settings, load_settings
 
 SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_WAL_CHECKPOINT_PAGES = 10_000
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -71,6 +72,13 @@ def _configure_sqlite(engine: Engine) -> None:
         # SQLite's default page cache is 2 MB: on a store of a few hundred MB every query re-reads its pages
         # through the kernel (system time grew faster than the data in the demo at scale 10).
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        # Checkpoint the WAL every 10,000 pages (about 40 MB) instead of SQLite's 1,000: each checkpoint syncs the
+        # WAL and the database file and copies back every page changed since the last one, and a busy index or
+        # table page changed by every commit is copied once per checkpoint, not once per commit. In order entry a
+        # commit writes about 15 pages, so the default checkpointed every 70 orders (the p99 latency) and cost
+        # throughput. Readers are unaffected: they look pages up in the WAL index (a hash table per 4,096 pages)
+        # and never wait for a checkpoint; the WAL file keeps its largest size, here about 40 MB.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

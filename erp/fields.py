@@ -247,40 +247,62 @@ class FieldSet:
 
     fields: tuple[Field, ...]
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    refs: tuple[Ref, ...] = field(init=False, repr=False, compare=False)  # the reference fields
+    # Per field, what validation reads on every record: (field, name, db column, required, default).
+    _plan: tuple[tuple[Field, str, str, bool, Any], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "refs", tuple(f for f in self.fields if isinstance(f, Ref) and f.table is not None))
+        plan = tuple((f, f.name, f.db_column, f.required, f.default) for f in self.fields)
+        object.__setattr__(self, "_plan", plan)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.fields)
 
     def validate(
-        self, raw: Mapping[str, Any], conn: Connection, *, partial: bool = False
+        self,
+        raw: Mapping[str, Any],
+        conn: Connection,
+        *,
+        partial: bool = False,
+        known: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], list[FieldError]]:
         """Parse ``raw`` into ``{db_column: value}``.
 
         With ``partial`` only the given fields are checked (an update); otherwise missing optional fields
         take their defaults and missing required ones are errors. Unknown keys are errors too, so a typo in
-        a form or a CSV header is not silently dropped.
+        a form or a CSV header is not silently dropped. ``known`` holds, per reference field, the ids of codes
+        already looked up (a document resolves the codes of all its lines at once): a code not in it does not
+        exist.
         """
         values: dict[str, Any] = {}
         errors: list[FieldError] = []
+        by_name = self.by_name
         for key in raw:
-            if key not in self.by_name:
+            if key not in by_name:
                 errors.append(FieldError(key, t("is not a known field")))
-        for f in self.fields:
-            present = f.name in raw
+        for f, name, column, required, default in self._plan:
+            present = name in raw
             if partial and not present:
                 continue
-            value = raw.get(f.name)
-            if is_blank(value):
-                if f.required:
-                    errors.append(FieldError(f.name, t("is required")))
+            value = raw[name] if present else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if required:
+                    errors.append(FieldError(name, t("is required")))
                 elif not partial or present:
-                    values[f.db_column] = f.default
+                    values[column] = default
                 continue
+            ids = known.get(name) if known is not None else None
             try:
-                values[f.db_column] = f.parse(value, conn)
+                values[column] = f.parse(value, conn) if ids is None else _known_id(ids, value)
             except Invalid as exc:
-                errors.append(FieldError(f.name, str(exc)))
+                errors.append(FieldError(name, str(exc)))
         return values, errors
+
+
+def _known_id(ids: Mapping[str, Any], value: Any) -> Any:
+    text = str(value).strip()
+    if text not in ids:
+        raise Invalid(t("{value} does not exist", value=text))
+    return ids[text]

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from erp import schema as s
 from erp.errors import PermissionDenied, ServiceError
 from erp.i18n import t
+from erp.services.prepared import Prepared
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,8 +53,9 @@ def utcnow() -> dt.datetime:
 AUDIT_BATCH = 500
 
 # Built once: every action audits and most number documents, so these are the hottest statements of all.
-_AUDIT_INSERT = insert(s.audit_log)
-_NEXT_NUMBER = (
+_AUDIT_COLUMNS = ("at", "user_id", "username", "action", "entity", "entity_key", "before_json", "after_json")
+_AUDIT_INSERT = Prepared(insert(s.audit_log), columns=_AUDIT_COLUMNS)
+_NEXT_NUMBER = Prepared(
     update(s.doc_sequence)
     .where(s.doc_sequence.c.doc_type == bindparam("wanted"))
     .values(next_number=s.doc_sequence.c.next_number + 1)
@@ -77,7 +79,7 @@ class _AuditBuffer:
     def flush(self, conn: Connection) -> None:
         if self.rows:
             rows, self.rows = self.rows, []
-            conn.execute(_AUDIT_INSERT, rows)
+            _AUDIT_INSERT.many(conn, rows)
 
     def forget_since(self, mark: int) -> None:
         """A savepoint opened when ``count`` was ``mark`` rolled back: drop the records made in it."""
@@ -118,7 +120,7 @@ class Tx:
         }
         buffer: _AuditBuffer | None = self.conn.info.get(_AUDIT_KEY)
         if buffer is None:  # a Tx made outside Session.transaction: write at once
-            self.conn.execute(_AUDIT_INSERT, row)
+            _AUDIT_INSERT.many(self.conn, [row])
             return
         buffer.rows.append(row)
         buffer.count += 1
@@ -126,7 +128,7 @@ class Tx:
     def next_number(self, doc_type: str) -> str:
         """The next document number of a type: gapless, because it commits or rolls back with the document."""
         seq = s.doc_sequence
-        row = self.conn.execute(_NEXT_NUMBER, {"wanted": doc_type}).one_or_none()
+        row = _NEXT_NUMBER.one_or_none(self.conn, {"wanted": doc_type})
         if row is None:
             try:
                 with self.conn.begin_nested():
@@ -135,7 +137,8 @@ class Tx:
                     )
             except IntegrityError:
                 pass  # another writer created it first
-            row = self.conn.execute(_NEXT_NUMBER, {"wanted": doc_type}).one()
+            row = _NEXT_NUMBER.one_or_none(self.conn, {"wanted": doc_type})
+            assert row is not None
         number, prefix, padding = row
         return f"{prefix}{number - 1:0{padding}d}"
 
@@ -255,7 +258,29 @@ def _integrity_detail(exc: IntegrityError) -> str:
     return str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
 
 
+# The text of non-zero finite decimals already audited: documents repeat the same prices, quantities and rates.
+# Equal decimals have the same normalized text, except zero (0 and -0), which is never kept.
+_DECIMAL_TEXT: dict[Decimal, str] = {}
+_DECIMAL_TEXT_MAX = 10_000
+
+
+def _decimal_text(value: Decimal) -> str:
+    if not (value and value.is_finite()):
+        return format(value.normalize(), "f")
+    text = _DECIMAL_TEXT.get(value)
+    if text is None:
+        text = format(value.normalize(), "f")
+        if len(_DECIMAL_TEXT) < _DECIMAL_TEXT_MAX:
+            _DECIMAL_TEXT[value] = text
+    return text
+
+
 def _json_default(value: Any) -> Any:
+    kind = type(value)  # the exact types first: every document audits a dozen decimals and dates
+    if kind is Decimal:
+        return _decimal_text(value)
+    if kind is dt.date or kind is dt.datetime:
+        return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dt.date | dt.datetime):
@@ -263,7 +288,11 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+# Built once: ``json.dumps`` with options builds a new encoder on every call.
+_AUDIT_JSON = json.JSONEncoder(default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
 def _to_json(data: dict[str, Any] | None) -> str | None:
     if data is None:
         return None
-    return json.dumps(data, default=_json_default, ensure_ascii=False, sort_keys=True)
+    return _AUDIT_JSON.encode(data)

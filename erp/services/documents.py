@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, select
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, select
 
 from erp import schema as s
 from erp.errors import FieldError, ServiceError
-from erp.fields import Field, FieldSet, Invalid, Ref, is_blank
+from erp.fields import FieldSet, is_blank
 from erp.i18n import t
+from erp.services.prepared import Prepared
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -60,31 +59,18 @@ def validate_document(
     """Validate a document's header fields and each of its lines, collecting every error at once."""
     raw = dict(data)
     raw_lines: Sequence[Mapping[str, Any]] | None = raw.pop("lines", None)
-    values, errors = _prefetch_refs(conn, header, [raw]).validate(raw, conn)
+    values, errors = header.validate(raw, conn, known=_known_refs(conn, header, [raw]))
     parsed: list[dict[str, Any]] = []
     if not raw_lines:
         if lines_required:
             errors.append(FieldError("lines", t("at least one line is required")))
         return values, parsed, errors
-    lines = _prefetch_refs(conn, lines, raw_lines)
+    known = _known_refs(conn, lines, raw_lines)
     for index, raw_line in enumerate(raw_lines, start=1):
-        line_values, line_errors = lines.validate(raw_line, conn)
+        line_values, line_errors = lines.validate(raw_line, conn, known=known)
         errors += [FieldError(line_field(index, e.field), e.message) for e in line_errors]
         parsed.append(line_values)
     return values, parsed, errors
-
-
-@dataclass(frozen=True)
-class _Resolved(Field):
-    """A reference field whose codes were looked up for all lines of a document at once."""
-
-    ids: Mapping[str, int] = dc_field(default_factory=dict)
-
-    def parse(self, value: Any, conn: Connection) -> Any:
-        text = str(value).strip()
-        if text not in self.ids:
-            raise Invalid(t("{value} does not exist", value=text))
-        return self.ids[text]
 
 
 # Sizes of the IN lists of prebuilt statements: a list of n values is padded to the next size by repeating its
@@ -117,32 +103,31 @@ def in_params(name: str, values: Sequence[Any]) -> dict[str, Any]:
 
 
 @cache
-def _ref_query(table: Table, key: str, only_active: bool, size: int | None) -> Select:
-    """Built once per reference kind and IN-list size, so SQLAlchemy's compiled cache does the rest."""
+def _ref_query(table: Table, key: str, only_active: bool, size: int | None) -> Prepared:
+    """Built once per reference kind and IN-list size: every document line runs one (see ``Prepared``)."""
     column = table.c[key]
     query = select(column, table.c.id).where(in_list("codes", column, size))
     if only_active and "active" in table.c:
         query = query.where(table.c.active.is_(True))
-    return query
+    return Prepared(query)
 
 
-def _prefetch_refs(conn: Connection, fields: FieldSet, raw_lines: Sequence[Mapping[str, Any]]) -> FieldSet:
+def _known_refs(
+    conn: Connection, fields: FieldSet, raw_lines: Sequence[Mapping[str, Any]]
+) -> dict[str, dict[str, int]] | None:
     """Resolve each reference column of the lines with one query instead of one per line."""
-    if not any(isinstance(f, Ref) for f in fields):
-        return fields
-    out = []
-    for f in fields:
-        if isinstance(f, Ref) and f.table is not None:
-            codes = {
-                str(r[f.name]).strip() for r in raw_lines if isinstance(r, Mapping) and not is_blank(r.get(f.name))
-            }
-            ids: dict[str, int] = {}
-            if codes:
-                query = _ref_query(f.table, f.key, f.only_active, in_size(len(codes)))
-                ids = dict(conn.execute(query, in_params("codes", sorted(codes))).all())
-            f = _Resolved(f.name, f.label, required=f.required, default=f.default, column=f.column, doc=f.doc, ids=ids)
-        out.append(f)
-    return FieldSet(tuple(out))
+    if not fields.refs:
+        return None
+    known: dict[str, dict[str, int]] = {}
+    for f in fields.refs:
+        assert f.table is not None
+        codes = {str(r[f.name]).strip() for r in raw_lines if isinstance(r, Mapping) and not is_blank(r.get(f.name))}
+        ids: dict[str, int] = {}
+        if codes:
+            query = _ref_query(f.table, f.key, f.only_active, in_size(len(codes)))
+            ids = dict(query.rows(conn, in_params("codes", sorted(codes))))
+        known[f.name] = ids
+    return known
 
 
 def raise_if(errors: list[FieldError]) -> None:

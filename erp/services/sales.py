@@ -55,6 +55,7 @@ from erp.services.documents import (
 )
 from erp.services.inventory import StockBatch, load_items
 from erp.services.ledger import Postings, post_entry
+from erp.services.prepared import Prepared
 
 HUNDRED = Decimal(100)
 OPEN_ORDER_STATUSES = ("open", "partially_shipped", "shipped")
@@ -67,6 +68,7 @@ CONTRACT_TRANSITIONS = {
 
 
 CUSTOMER_QUERY = select(s.customer).where(s.customer.c.id == bindparam("customer_id"))
+CUSTOMER_COLUMNS = tuple(c.name for c in s.customer.c)
 
 
 def _customer(conn: Connection, customer_id: int) -> dict[str, Any]:
@@ -149,7 +151,7 @@ def save_price_list(tx: Tx, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def _price_query(size: int | None) -> Select:
+def _price_query(size: int | None) -> Prepared:
     """Contract prices, the customer's own list and the default list in one query, best source first (built once
     per IN-list size of the items)."""
     sc, scl, pl, pll = s.sales_contract, s.sales_contract_line, s.price_list, s.price_list_line
@@ -185,7 +187,7 @@ def _price_query(size: int | None) -> Select:
             in_list("items", pll.c.item_id, size),
         )
     )
-    return union_all(contract, listed)
+    return Prepared(union_all(contract, listed))
 
 
 def prices_for(
@@ -202,7 +204,7 @@ def prices_for(
         **in_params("items", items),
     }
     best: dict[int, tuple[int, dt.date, Decimal]] = {}
-    for item_id, price, rank, since in conn.execute(_price_query(in_size(len(items))), params):
+    for item_id, price, rank, since in _price_query(in_size(len(items))).rows(conn, params):
         since = since or dt.date.min
         current = best.get(item_id)
         if current is None or (rank, -since.toordinal()) < (current[0], -current[1].toordinal()):
@@ -343,7 +345,7 @@ def _exposure_query() -> Select:
 
 
 EXPOSURE_QUERY = _exposure_query()
-ORDER_CONTEXT_QUERY = (
+ORDER_CONTEXT_QUERY = Prepared(
     select(
         s.customer,
         s.company.c.base_currency,
@@ -387,8 +389,27 @@ def _check_credit(conn: Connection, customer: Mapping[str, Any], amount: Decimal
         )
 
 
-ORDER_INSERT = insert(s.sales_order)
-ORDER_LINE_INSERT = insert(s.sales_order_line)
+ORDER_COLUMNS = (
+    "number",
+    "customer_id",
+    "order_date",
+    "promised_date",
+    "quotation_id",
+    "contract_id",
+    "currency",
+    "exchange_rate",
+    "status",
+    "net_amount",
+    "tax_amount",
+    "gross_amount",
+    "open_amount",
+    "vat_rate",
+    "reference",
+    "created_at",
+)
+ORDER_LINE_KEYS = ("item_id", "quantity", "unit_price", "discount_pct", "net_amount", "promised_date")
+ORDER_INSERT = Prepared(insert(s.sales_order).returning(s.sales_order.c.id), columns=ORDER_COLUMNS)
+ORDER_LINE_INSERT = Prepared(insert(s.sales_order_line), columns=("order_id", "line_no", *ORDER_LINE_KEYS))
 
 
 def _write_order(
@@ -396,10 +417,10 @@ def _write_order(
 ) -> dict[str, Any]:
     errors: list[FieldError] = []
     # One round trip for the customer, its current exposure and the company's currency and VAT rate.
-    row = tx.conn.execute(ORDER_CONTEXT_QUERY, {"customer_id": header["customer_id"]}).mappings().one_or_none()
+    row = ORDER_CONTEXT_QUERY.mapping(tx.conn, {"customer_id": header["customer_id"]})
     if row is None:
         raise ServiceError(t("The company is not set up yet: run `erp init` first."))
-    customer = {c.name: row[c.name] for c in s.customer.c}
+    customer = {name: row[name] for name in CUSTOMER_COLUMNS}
     company = {"base_currency": row["base_currency"], "default_vat_rate": row["default_vat_rate"]}
     customer["exposure"] = money(dec(row["open_ar"]) + dec(row["open_orders"]) - dec(row["advances"]))
     rate, rate_errors = _exchange_rate(customer, company["base_currency"], header.get("exchange_rate"))
@@ -448,10 +469,10 @@ def _write_order(
         "reference": header.get("reference") or None,
         "created_at": tx.now,
     }
-    order_id = tx.conn.execute(ORDER_INSERT, values).inserted_primary_key[0]
-    keys = ("item_id", "quantity", "unit_price", "discount_pct", "net_amount", "promised_date")
-    tx.conn.execute(
-        ORDER_LINE_INSERT,
+    [(order_id,)] = ORDER_INSERT.rows(tx.conn, values)
+    keys = ORDER_LINE_KEYS
+    ORDER_LINE_INSERT.many(
+        tx.conn,
         [{"order_id": order_id, "line_no": n, **{k: ln[k] for k in keys}} for n, ln in enumerate(lines, start=1)],
     )
     tx.audit("sales_order", number, None, {**values, "lines": [{k: ln[k] for k in keys} for ln in lines]})
