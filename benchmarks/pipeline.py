@@ -36,7 +36,7 @@ from erp.config import PROJECT_ROOT, load_settings  # noqa: E402
 from erp.db import make_engine  # noqa: E402
 from erp.services import inventory  # noqa: E402
 from erp.services.base import SYSTEM, Session  # noqa: E402
-from erp.warehouse.publish import build, dbt_state_dir  # noqa: E402
+from erp.warehouse.publish import RESULTS_FILE, build, dbt_state_dir  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -80,10 +80,10 @@ def cpu_seconds() -> tuple[float, float]:
 
 
 def slowest_nodes(count: int = 12) -> str:
-    """The dbt nodes of the last build that took longest (from the run_results.json kept in the build folder)."""
-    path = dbt_state_dir(load_settings()) / "run_results.json"
+    """The dbt nodes of the last build that took longest (from the node results kept in the build folder)."""
+    path = dbt_state_dir(load_settings()) / RESULTS_FILE
     if not path.exists():
-        return "  (no run_results.json)"
+        return f"  (no {RESULTS_FILE})"
     results = json.loads(path.read_text(encoding="utf-8"))["results"]
     results.sort(key=lambda r: -float(r.get("execution_time") or 0.0))
     total = sum(float(r.get("execution_time") or 0.0) for r in results)

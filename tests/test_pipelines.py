@@ -237,6 +237,43 @@ def test_a_reader_holding_the_file_is_not_broken_and_sees_new_data_next_time(hom
     assert read.last_failure() is None  # the failure before is older than this publication
 
 
+# --- the event log with kept-open connections ---------------------------------------------------------------------
+
+
+def test_the_event_log_keeps_connections_and_writes_what_the_stock_storage_reads(tmp_path: Path) -> None:
+    from dagster._core.events.log import EventLogEntry
+    from dagster._core.storage.event_log import SqliteEventLogStorage
+
+    from pipelines.storage import KeptConnectionEventLogStorage
+
+    settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'erp.sqlite'}")
+    (tmp_path / "dagster").mkdir()
+    (tmp_path / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    with open_instance(settings) as instance:
+        kept = instance.event_log_storage
+        assert isinstance(kept, KeptConnectionEventLogStorage)
+        for n in range(3):
+            kept.store_event(
+                EventLogEntry(error_info=None, level=20, user_message=f"line {n}", run_id="r1", timestamp=float(n))
+            )
+        stock = SqliteEventLogStorage(kept._base_dir)  # what the UI and the daemon open
+        assert [r.event_log_entry.user_message for r in stock.get_records_for_run("r1").records] == [
+            "line 0",
+            "line 1",
+            "line 2",
+        ]
+        assert (Path(kept._base_dir) / "r1.db").stat().st_size > 0  # checkpointed: the UI's file watch fires
+    assert not kept._engines  # closed with the instance
+    # a storage chosen in dagster.yaml (e.g. PostgreSQL) is left as configured
+    (tmp_path / "dagster" / "dagster.yaml").write_text(
+        "event_log_storage:\n  module: dagster._core.storage.event_log\n  class: SqliteEventLogStorage\n"
+        f"  config:\n    base_dir: {tmp_path / 'elsewhere'}\n",
+        encoding="utf-8",
+    )
+    with open_instance(settings) as configured:
+        assert type(configured.event_log_storage) is SqliteEventLogStorage
+
+
 # --- the store-changed sensor -------------------------------------------------------------------------------------
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,13 +47,9 @@ class BuildState:
 def project_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
     """A hash of the contents of every file dbt reads from the project, and of the planning package its Python
     models run (not modification times: a fresh clone of the same commit hashes the same)."""
-    import dbt.version
-
-    import erp.planning
-
-    digest = hashlib.sha256(dbt.version.__version__.encode())
+    digest = hashlib.sha256(importlib.metadata.version("dbt-core").encode())
     parts = [(project_dir, part) for part in PROJECT_PARTS]
-    planning = Path(erp.planning.__file__).parent
+    planning = planning_package_dir()
     parts.append((planning.parent, planning.name))
     for root, part in parts:
         path = root / part
@@ -60,6 +58,13 @@ def project_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
             digest.update(f"\0{file.relative_to(root)}\0".encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def planning_package_dir() -> Path:
+    """Where erp.planning lives, found without importing it (its import pulls in pandas: seconds)."""
+    spec = importlib.util.find_spec("erp.planning")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def attach_store(conn: duckdb.DuckDBPyConnection, settings: Settings, alias: str = "ops") -> bool:
@@ -74,13 +79,17 @@ def attach_store(conn: duckdb.DuckDBPyConnection, settings: Settings, alias: str
     return True
 
 
-def store_fingerprints(conn: duckdb.DuckDBPyConnection, alias: str = "ops") -> dict[str, str]:
-    """``table -> "rows:hash"`` for every table of the attached store (a full scan: about a second at scale 1)."""
+def store_fingerprints(
+    conn: duckdb.DuckDBPyConnection, alias: str = "ops", only: Collection[str] | None = None
+) -> dict[str, str]:
+    """``table -> "rows:hash"`` for every table of the attached store, or those of ``only`` (a full scan of each:
+    about a second for all of them at scale 1)."""
     tables = [
         row[0]
         for row in conn.execute(
             "select table_name from duckdb_tables() where database_name = ? order by table_name", [alias]
         ).fetchall()
+        if only is None or row[0] in only
     ]
     out = {}
     for table in tables:
@@ -93,13 +102,14 @@ def store_fingerprints(conn: duckdb.DuckDBPyConnection, alias: str = "ops") -> d
     return out
 
 
-def current_fingerprints(settings: Settings) -> dict[str, str] | None:
-    """The store's fingerprints now, or None when they cannot be taken (a server store)."""
+def current_fingerprints(settings: Settings, only: Collection[str] | None = None) -> dict[str, str] | None:
+    """The store's fingerprints now (of the tables in ``only``, if given), or None when they cannot be taken (a
+    server store)."""
     conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     try:
         if not attach_store(conn, settings):
             return None
-        return store_fingerprints(conn)
+        return store_fingerprints(conn, only=only)
     finally:
         conn.close()
 
@@ -140,6 +150,7 @@ def record_state(
     refreshed: Iterable[str] | None,
     hand_picked: bool = False,
     code_hash: str | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> None:
     """Write into the build file at ``path`` the state it will hold once dbt is done (call it before dbt runs).
 
@@ -148,6 +159,7 @@ def record_state(
     fingerprints the file had. A ``hand_picked`` selection (--select) builds some models from the store as it is
     now beside others built from an earlier state, which no fingerprint describes: it records an empty state, as
     does a change-driven build for another as-of date or project, so the next everyday build is a full one.
+    ``fingerprints``: the store's, taken by the caller before dbt runs (StoreChanges), saving a second scan.
     """
     conn = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
     try:
@@ -157,8 +169,8 @@ def record_state(
         trusted = not hand_picked and (
             refreshed is None or (old is not None and old.as_of == as_of and old.project_hash == code_hash)
         )
-        fresh: dict[str, str] = {}
-        if trusted and attach_store(conn, settings, alias="erp_fingerprint_store"):
+        fresh: dict[str, str] = dict(fingerprints) if trusted and fingerprints else {}
+        if trusted and not fresh and attach_store(conn, settings, alias="erp_fingerprint_store"):
             fresh = store_fingerprints(conn, alias="erp_fingerprint_store")
             conn.execute("DETACH erp_fingerprint_store")
         if not fresh:
@@ -181,15 +193,33 @@ def record_state(
         conn.close()
 
 
-def changed_tables(settings: Settings, as_of: dt.date) -> list[str] | None:
-    """Store tables changed since the published warehouse was built; None when everything must be rebuilt."""
+@dataclass(frozen=True)
+class StoreChanges:
+    """``tables``: the store tables changed since the published warehouse was built, None when everything must be
+    rebuilt; ``fingerprints``: the store's fingerprints they were found with (None when none were taken)."""
+
+    tables: list[str] | None
+    fingerprints: dict[str, str] | None
+
+
+def store_changes(settings: Settings, as_of: dt.date, only: Collection[str] | None = None) -> StoreChanges:
+    """Compare the store with the publication's fingerprints (of the tables in ``only``, e.g. those dbt reads, if
+    given). The fingerprints taken here may be recorded by the build that follows (``record_state(fingerprints=
+    ...)``): taken before dbt reads the store, a change made in between shows as a change next time."""
     old = published_state(settings)
     if old is None or old.as_of != as_of or not old.fingerprints or old.project_hash != project_hash():
-        return None
-    now = current_fingerprints(settings)
+        return StoreChanges(None, None)
+    now = current_fingerprints(settings, only)
     if now is None:
-        return None
-    return sorted(t for t in now.keys() | old.fingerprints.keys() if now.get(t) != old.fingerprints.get(t))
+        return StoreChanges(None, None)
+    before = {t: f for t, f in old.fingerprints.items() if only is None or t in only}
+    changed = sorted(t for t in now.keys() | before.keys() if now.get(t) != before.get(t))
+    return StoreChanges(changed, now)
+
+
+def changed_tables(settings: Settings, as_of: dt.date) -> list[str] | None:
+    """Store tables changed since the published warehouse was built; None when everything must be rebuilt."""
+    return store_changes(settings, as_of).tables
 
 
 def load_manifest(path: Path) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from erp.i18n import t
 from erp.warehouse.extensions import prepare_extension_dir
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# The manifest `dbt parse` keeps current for Dagster (pipelines/project.py): the project as the assets see it.
+PROJECT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 # dbt must never reach for the network: no usage statistics, no version check against the hub.
 OFFLINE_ENV = {

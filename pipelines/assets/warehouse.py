@@ -11,7 +11,7 @@ import io
 import time
 from collections.abc import Iterator
 from contextlib import nullcontext, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from erp.config import Settings
 from erp.db import make_engine
 from erp.errors import ServiceError
 from erp.i18n import t
-from erp.warehouse.changes import changed_tables, dbt_selection, load_manifest, models_to_rebuild
+from erp.warehouse.changes import dbt_selection, load_manifest, models_to_rebuild, store_changes
 from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
@@ -64,6 +64,7 @@ from erp.warehouse.publish import (
     prepare_build,
     publish,
     record_failure,
+    record_node_results,
 )
 from pipelines.project import warehouse_project
 from pipelines.resources import Progress, WarehouseResource
@@ -83,15 +84,22 @@ class WarehouseBuildConfig(Config):
         description="Store tables whose dependent models this run rebuilds (a change-driven run); empty: all of "
         "them when every asset is selected; a hand-picked subset makes the next everyday run a full one",
     )
+    fingerprints: dict[str, str] | None = Field(
+        default=None,
+        description="The store's table fingerprints taken when the run was planned (erp build); empty: taken when "
+        "the build starts",
+    )
 
 
 @dataclass(frozen=True)
 class ChangePlan:
-    """A change-driven run: the store tables changed since the publication and the dbt nodes that depend on them."""
+    """A change-driven run: the store tables changed since the publication and the dbt nodes that depend on them
+    (``fingerprints``: the store's, as compared; the run may record them instead of scanning the store again)."""
 
     tables: list[str]
     dbt_select: str
     models: int
+    fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -104,14 +112,16 @@ class ChangePlan:
 
 def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
     """What an everyday run needs to build (erp.warehouse.changes); None: everything (no comparable publication)."""
-    tables = changed_tables(settings, as_of)
-    if tables is None:
-        return None
     manifest = load_manifest(Path(warehouse_project.manifest_path))
+    # only the tables dbt reads (not e.g. the alert outbox: written, never read by dbt)
     sources = {source["identifier"] for source in manifest["sources"].values()}
-    tables = [table for table in tables if table in sources]  # e.g. the alert outbox: written, never read by dbt
+    found = store_changes(settings, as_of, only=sources)
+    if found.tables is None:
+        return None
+    tables = found.tables
     ids = models_to_rebuild(manifest, tables)
-    return ChangePlan(tables=tables, dbt_select=dbt_selection(manifest, ids) if ids else "", models=len(ids))
+    select = dbt_selection(manifest, ids) if ids else ""
+    return ChangePlan(tables=tables, dbt_select=select, models=len(ids), fingerprints=found.fingerprints or {})
 
 
 def change_plan_keys(plan: ChangePlan) -> list[AssetKey]:
@@ -138,6 +148,7 @@ def _as_of(value: str) -> dt.date:
 
 
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
+ERROR_EVENTS = {"RunResultError", "RunResultFailure", "RunResultWarning"}  # a failing node's message, at the end
 
 
 def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
@@ -146,17 +157,26 @@ def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
         return None
     data = raw.get("data", {})
     info = data.get("node_info") or {}
+    status = info.get("node_status")
+    if status in (None, "", "None"):  # a unit test's node_info carries no status: the event's own says it
+        status = data.get("status")
     return NodeOutcome(
         unique_id=str(info.get("unique_id", "?")),
         resource_type=str(info.get("resource_type", "?")),
-        status=str(info.get("node_status") or data.get("status") or "?"),
+        status=str(status or "?").lower(),
         message="",
         seconds=float(data.get("execution_time") or 0.0),
     )
 
 
-def _stream(invocation: DbtCliInvocation, context: AssetExecutionContext, progress: Progress) -> Iterator[Any]:
-    """dagster-dbt's event stream, plus one progress line per finished node (dbt's own lines hidden when quiet)."""
+def _stream(
+    invocation: DbtCliInvocation,
+    context: AssetExecutionContext,
+    progress: Progress,
+    outcomes: dict[str, NodeOutcome],
+) -> Iterator[Any]:
+    """dagster-dbt's event stream, plus one progress line per finished node (dbt's own lines hidden when quiet).
+    ``outcomes`` collects every finished node, with the error message of a failing one."""
     events = invocation.stream_raw_events()
     while True:
         with redirect_stdout(io.StringIO()) if progress.quiet else nullcontext():
@@ -164,8 +184,11 @@ def _stream(invocation: DbtCliInvocation, context: AssetExecutionContext, progre
         if event is None:
             return
         node = _node_outcome(event.raw_event)
-        if node is not None and progress.out is not None:
-            progress.out(node_line(node))
+        if node is not None:
+            outcomes[node.unique_id] = node
+            if progress.out is not None:
+                progress.out(node_line(node))
+        _note_error(event.raw_event, outcomes)
         yield from event.to_default_asset_events(
             manifest=invocation.manifest,
             dagster_dbt_translator=invocation.dagster_dbt_translator,
@@ -173,6 +196,16 @@ def _stream(invocation: DbtCliInvocation, context: AssetExecutionContext, progre
             target_path=invocation.target_path,
             project=invocation.project,
         )
+
+
+def _note_error(raw: dict[str, Any], outcomes: dict[str, NodeOutcome]) -> None:
+    """dbt's summary at the end names each failing node with its message: keep it with the node's outcome."""
+    if raw.get("info", {}).get("name") not in ERROR_EVENTS:
+        return
+    unique_id = (raw.get("data", {}).get("node_info") or {}).get("unique_id")
+    message = str(raw.get("info", {}).get("msg") or "").strip()
+    if unique_id in outcomes and message and not message.startswith("Failure in "):
+        outcomes[unique_id].message = message
 
 
 @dbt_assets(
@@ -203,11 +236,14 @@ def warehouse_dbt(
     progress.say(context.log, t("[1/4] Preparing {path} (as of {as_of})", path=path, as_of=as_of.isoformat()))
     try:
         with build_lock(settings, timeout=BUILD_LOCK_SECONDS):  # released when dbt is done (or the step dies)
-            ticket = prepare_build(settings, run_id, as_of, selection, config.full_refresh, refreshed, hand_picked)
+            ticket = prepare_build(
+                settings, run_id, as_of, selection, config.full_refresh, refreshed, hand_picked, config.fingerprints
+            )
             env = dbt_environment(settings, path)
             progress.say(context.log, t("[2/4] Running dbt build (models and tests)"))
             started = time.monotonic()
             target = dbt_target_path(settings, run_id)
+            outcomes: dict[str, NodeOutcome] = {}
             with environment(env):  # the profile reads these; the dbt subprocess inherits them
                 invocation = dbt.cli(
                     dbt_build_args(as_of, config.full_refresh, unit_tests=config.refreshed_tables is None),
@@ -215,9 +251,10 @@ def warehouse_dbt(
                     raise_on_error=False,
                     target_path=target,
                 )
-                yield from _stream(invocation, context, progress)
+                yield from _stream(invocation, context, progress, outcomes)
                 succeeded = invocation.is_successful()
             seconds = time.monotonic() - started
+            record_node_results(target, list(outcomes.values()))
             finish_dbt(settings, ticket, seconds)
             nodes = node_results(target)
             failed = [n for n in nodes if n.status in FAILED_STATUSES]

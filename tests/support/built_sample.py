@@ -57,13 +57,14 @@ def _build_template(home: Path) -> str:
         import_dir(Session(engine, SYSTEM), SAMPLE_DIR)
         engine.dispose()
         settings = load_settings()
-        result = materialize(
-            ASSETS,
-            instance=open_instance(settings),
-            resources=resources(warehouse=WarehouseResource(erp_home=str(home)), smtp=SmtpResource()),
-            run_config={"ops": {DBT_OP: {"config": {"as_of": AS_OF.isoformat()}}}},
-            raise_on_error=False,
-        )
+        with open_instance(settings) as instance:  # closed before the home is copied: its event log is complete
+            result = materialize(
+                ASSETS,
+                instance=instance,
+                resources=resources(warehouse=WarehouseResource(erp_home=str(home)), smtp=SmtpResource()),
+                run_config={"ops": {DBT_OP: {"config": {"as_of": AS_OF.isoformat()}}}},
+                raise_on_error=False,
+            )
         return result.run_id
 
 
