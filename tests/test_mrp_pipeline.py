@@ -20,7 +20,7 @@ from erp.planning import plan_reference
 from erp.planning.engine import engine_plan
 from erp.planning.problem import load_problem
 from erp.planning.synthetic import synthetic_problem
-from erp.planning.tables import decimals, plan_tables
+from erp.planning.tables import EXCEPTIONS, ORDER_ROWS, OUTPUTS, PEGGING_ROWS, RECORD_ROWS, decimals, plan_tables
 from erp.warehouse import read
 
 WORKED_EXAMPLE = {
@@ -138,35 +138,85 @@ def test_second_build_diffs_the_plan_and_keeps_first_seen(home: Path, monkeypatc
     assert read.query("select as_of from mrp_plan").iloc[0, 0] == pd.Timestamp("2026-01-12")
 
 
-def test_published_tables_equal_the_reference_frames() -> None:
+def test_stored_tables_equal_the_reference_frames() -> None:
+    """The tables the MRP models store (numbers keyed by item_id and 1-based week) hold the reference's plan."""
     problem_args = synthetic_problem(3_000, depth=5, horizon_weeks=20, seed=3)
     problem = load_problem(**problem_args)
-    tables = plan_tables(problem, engine_plan(problem))
+    item_ids = np.arange(1, problem.n_items + 1) * 7 + 100  # any store ids
+    demand_rows = np.arange(len(problem_args["demand"])) + 1000
+    tables = plan_tables(problem, engine_plan(problem), item_ids, demand_rows)
+    assert set(tables) == set(OUTPUTS)
     expected = plan_reference(**problem_args)
+    code_of = dict(zip(item_ids, problem.item_codes, strict=True))
+    start = pd.Timestamp(problem.start)
 
-    orders = tables["mrp_planned_orders"].to_pandas()
+    def codes(column: pd.Series) -> list[object]:
+        return [code_of.get(i) if pd.notna(i) else None for i in column]
+
+    def dates(periods: pd.Series) -> np.ndarray:
+        return (start + pd.to_timedelta(7 * (periods.astype(np.int64) - 1), unit="D")).to_numpy()
+
+    orders = tables[ORDER_ROWS].to_pandas()
     ref = expected.planned_orders
-    assert orders.item_code.tolist() == ref.item_code.astype(str).tolist()
-    assert (pd.to_datetime(orders.release_date).to_numpy() == ref.release_date.to_numpy()).all()
+    assert orders.planned_order_id.tolist() == ref.planned_order_id.tolist()
+    assert codes(orders.item_id) == ref.item_code.astype(str).tolist()
+    assert (dates(orders.release_period) == ref.release_date.to_numpy()).all()
+    assert (dates(orders.due_period) == ref.due_date.to_numpy()).all()
     assert orders.quantity.map(float).tolist() == ref.quantity.tolist()
     assert orders.expedite.tolist() == ref.expedite.tolist()
 
-    pegging = tables["mrp_pegging"].to_pandas()
-    assert pegging.planned_order_id.tolist() == expected.pegging.planned_order_id.tolist()
-    assert pegging.source_ref.fillna("").tolist() == expected.pegging.source_ref.fillna("").tolist()
-    assert pegging.quantity.map(float).tolist() == expected.pegging.quantity.tolist()
+    pegging = tables[PEGGING_ROWS].to_pandas()
+    peg = expected.pegging
+    own = peg.demand_row.notna().to_numpy()
+    position = dict(zip(demand_rows, range(len(demand_rows)), strict=True))
+    stored = pd.DataFrame(
+        {
+            "planned_order_id": pegging.planned_order_id.astype(np.int64),
+            "item_code": codes(pegging.item_id),
+            "period": pegging.period.astype(np.int64),
+            "source_type": pegging.source_type.map(["order", "forecast", "parent"].__getitem__),
+            "demand_row": [position[r] if pd.notna(r) else -1 for r in pegging.demand_row],
+            "parent_item": [c or "" for c in codes(pegging.parent_item_id)],
+            "quantity": pegging.quantity.map(float),
+        }
+    )
+    reference = pd.DataFrame(
+        {
+            "planned_order_id": peg.planned_order_id.astype(np.int64),
+            "item_code": peg.item_code.astype(str),
+            "period": peg.period.astype(np.int64),
+            "source_type": peg.source_type.astype(str),
+            "demand_row": np.where(own, peg.demand_row.fillna(-1).astype(np.int64), -1),
+            "parent_item": peg.parent_item.astype(object).fillna("").astype(str),
+            "quantity": peg.quantity.astype(float),
+        }
+    )
+    assert len(stored) == len(reference) and pegging.demand_row[pegging.source_type == 2].isna().all()
+    pd.testing.assert_frame_equal(
+        stored.sort_values(list(stored.columns), ignore_index=True),
+        reference.sort_values(list(reference.columns), ignore_index=True),
+    )
     by_order = pegging.assign(q=pegging.quantity.map(float)).groupby("planned_order_id").q.sum()
     summed = orders.set_index("planned_order_id")[["pegged_order_qty", "pegged_forecast_qty", "pegged_parent_qty"]]
     assert np.allclose(summed.astype(float).sum(axis=1).loc[by_order.index], by_order)
 
-    exceptions = tables["mrp_exceptions"].to_pandas()
+    exceptions = tables[EXCEPTIONS].to_pandas()
     assert exceptions.detail.tolist() == expected.exceptions.detail.tolist()
 
     # the record keeps every active week; the weeks left out are quiet and carry the projected balance
-    records = tables["mrp_records"].to_pandas()
+    records = tables[RECORD_ROWS].to_pandas()
     full = expected.records.assign(item_code=expected.records.item_code.astype(str)).set_index(["item_code", "period"])
-    shown = full.loc[list(zip(records.item_code, records.period, strict=True))]
-    for column in ("gross", "scheduled", "projected_on_hand", "net", "planned_receipts", "planned_releases"):
+    shown = full.loc[list(zip(codes(records.item_id), records.period.astype(np.int64), strict=True))]
+    stored = (
+        "independent",
+        "dependent",
+        "scheduled",
+        "projected_on_hand",
+        "net",
+        "planned_receipts",
+        "planned_releases",
+    )
+    for column in stored:
         assert records[column].map(float).tolist() == shown[column].tolist(), column
     hidden = full.drop(index=shown.index)
     assert (hidden[["gross", "scheduled", "net", "planned_receipts", "planned_releases"]] == 0).all().all()

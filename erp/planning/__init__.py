@@ -37,9 +37,25 @@ Mondays that start the weeks):
   the following weeks of its window, up to the item's next planned order.
 """
 
-from erp.planning.engine import plan_mrp
-from erp.planning.eoq import eoq
-from erp.planning.output import MrpResult
-from erp.planning.reference import plan_reference
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from erp.planning.eoq import eoq  # eagerly: the function shares its module's name
+
+if TYPE_CHECKING:
+    from erp.planning.engine import plan_mrp
+    from erp.planning.output import MrpResult
+    from erp.planning.reference import plan_reference
 
 __all__ = ["MrpResult", "eoq", "plan_mrp", "plan_reference"]
+_HOMES = {"MrpResult": "output", "plan_mrp": "engine", "plan_reference": "reference"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use: the dbt models import `erp.planning.pipeline`, which needs none of these (nor
+    pandas, which the reference and the frames need)."""
+    if name in _HOMES:
+        return getattr(import_module(f"erp.planning.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'erp.planning' has no attribute {name!r}")

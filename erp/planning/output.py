@@ -9,13 +9,21 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from erp.fields import N_
 from erp.i18n import t
 from erp.planning.problem import SCALE, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation (as `erp.fields.N_`, without importing the store's modules)."""
+    return message
+
 
 # Exception kinds, in the order they are listed for one item and period.
 BELOW_SAFETY_STOCK, EXPEDITE, RESCHEDULE_IN, RESCHEDULE_OUT, CANCEL = range(5)
@@ -42,7 +50,8 @@ DETAILS = {
 class Plan:
     """An MRP result in array form. Rows of the order, exception and pegging arrays may come in any order."""
 
-    # time-phased record, shape (items, periods), items in input order
+    # time-phased record, shape (items, periods) with items in input order; or, when ``layout`` is set (the
+    # engine), shape (periods, items) with item i in column layout[i] (see `item_grid`)
     independent: np.ndarray
     dependent: np.ndarray
     scheduled: np.ndarray
@@ -68,6 +77,12 @@ class Plan:
     peg_kind: np.ndarray
     peg_seq: np.ndarray
     peg_qty: np.ndarray
+    layout: np.ndarray | None = None
+
+    def item_grid(self, name: str) -> np.ndarray:
+        """The record grid ``name`` as (items, periods) in input order."""
+        grid = getattr(self, name)
+        return grid if self.layout is None else np.ascontiguousarray(grid[:, self.layout].T)
 
 
 @dataclass
@@ -86,11 +101,15 @@ def _qty(values: np.ndarray) -> np.ndarray:
 
 def _nullable(values: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:
     """An Int64 column that is empty where ``present`` is false."""
+    import pandas as pd
+
     return pd.arrays.IntegerArray(np.where(present, values, 0).astype(np.int64), ~np.asarray(present, dtype=bool))
 
 
 def _fmt(micro: np.ndarray) -> np.ndarray:
     """Quantities in millionths as plain decimal text: 20, 0.5, -1.25."""
+    import pandas as pd
+
     micro = np.asarray(micro, dtype=np.int64)
     whole, frac = np.divmod(np.abs(micro), SCALE)
     sign = np.where(micro < 0, "-", "")
@@ -102,6 +121,8 @@ def _fmt(micro: np.ndarray) -> np.ndarray:
 def _fill(template: str, rows: np.ndarray, fields: dict[str, Callable[[np.ndarray], np.ndarray]]) -> np.ndarray:
     """Fill a (translated) message template for many rows at once: literal parts and field columns are
     concatenated as whole columns, each field computed only for these rows."""
+    import pandas as pd
+
     text = pd.Series("", index=range(len(rows)), dtype=object)
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         if literal:
@@ -114,6 +135,8 @@ def _fill(template: str, rows: np.ndarray, fields: dict[str, Callable[[np.ndarra
 
 def to_frames(problem: Problem, plan: Plan) -> MrpResult:
     """Build the output frames in canonical order from a plan."""
+    import pandas as pd
+
     n, horizon = problem.n_items, problem.horizon
     categories = pd.Index(problem.item_codes, dtype=object)
 
@@ -167,10 +190,13 @@ _RECORD_QUANTITIES = {
 def _records(problem: Problem, plan: Plan) -> pd.DataFrame:
     """One row per item and week. The quantity columns are written straight into one float block (no
     pandas consolidation copy): this frame has items x weeks rows and dominates the output cost."""
+    import pandas as pd
+
     n, horizon = problem.n_items, problem.horizon
     block = np.empty((len(_RECORD_QUANTITIES), n * horizon), dtype=np.float64)
     for row, field in enumerate(_RECORD_QUANTITIES.values()):
-        values = (plan.independent + plan.dependent if field is None else getattr(plan, field)).ravel()
+        grid = plan.item_grid("independent") + plan.item_grid("dependent") if field is None else plan.item_grid(field)
+        values = grid.ravel()
         np.divide(values, SCALE, out=block[row])
     records = pd.DataFrame(block.T, columns=list(_RECORD_QUANTITIES), copy=False)
     periods = np.arange(horizon, dtype=np.int64)
@@ -192,6 +218,8 @@ def _order_ids(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _exceptions(problem: Problem, plan: Plan, ids: np.ndarray, items) -> pd.DataFrame:
+    import pandas as pd
+
     order = np.lexsort((plan.exc_seq, plan.exc_kind, plan.exc_period, plan.exc_item))
     kind, item, period, qty, to, seq = (
         np.asarray(a, dtype=np.int64)[order]
@@ -257,6 +285,8 @@ def _sort_order(*keys: np.ndarray, stable: bool = True) -> np.ndarray:
 
 
 def _pegging(problem: Problem, plan: Plan, ids: np.ndarray, items) -> pd.DataFrame:
+    import pandas as pd
+
     # (order, week, kind, row) is unique, so an unstable sort gives the same order
     order = _sort_order(plan.peg_order, plan.peg_period, plan.peg_kind, plan.peg_seq, stable=False)
     okey, period, kind, seq, qty = (

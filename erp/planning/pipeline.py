@@ -1,13 +1,16 @@
-"""MRP inside the dbt project: what the Python models under dbt_project/models/marts/planning/ call.
+"""MRP inside the dbt project: what the MRP Python models call.
 
-`mrp_plan` plans once per build and publishes a one-row header (as-of, horizon, counts, a random plan token);
-the output marts (`mrp_planned_orders`, `mrp_records`, `mrp_exceptions`, `mrp_pegging`) depend on it and take
-their table from the plan kept in this process under that token, so the plan is computed once and every
-output is written once. A mart built in another process (e.g. `dbt build --select mrp_records` alone) finds
-no plan under the token and plans again from the same inputs: slower, never stale.
+`mrp_plan` (models/marts/planning/) plans once per build and publishes a one-row header (as-of, first week,
+horizon, counts, a random plan token); the models that store the plan (`int_mrp_planned_order_rows`,
+`int_mrp_record_rows`, `int_mrp_pegging_rows` in models/intermediate/planning/ and `mrp_exceptions`) depend
+on it and take their table from the plan kept in this process under that token, so the plan is computed once
+and every output is written once. A model built in another process (e.g. `dbt build --select
+int_mrp_record_rows` alone) finds no plan under the token and plans again from the same inputs: slower, never
+stale. The public marts `mrp_planned_orders`, `mrp_records` and `mrp_pegging` are views over those tables
+(item codes, dates and demand references joined back; see erp/planning/tables.py for why).
 
-`previous_table` reads a table of the currently published warehouse (a separate read-only connection to the
-file `erp build` is about to replace), for the plan-to-plan diff and the alerts' first-seen dates.
+`previous_table` reads a table or view of the currently published warehouse (a separate read-only connection
+to the file `erp build` is about to replace), for the plan-to-plan diff and the alerts' first-seen dates.
 """
 
 from __future__ import annotations
@@ -18,16 +21,15 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from erp.planning.engine import engine_plan
 from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem, to_date
-from erp.planning.tables import plan_tables
-
-OUTPUTS = ("mrp_planned_orders", "mrp_records", "mrp_exceptions", "mrp_pegging")
+from erp.planning.tables import EXCEPTIONS, ORDER_ROWS, plan_tables
 
 _lock = threading.Lock()
 _plans: dict[str, dict[str, pa.Table]] = {}  # plan token -> outputs not yet taken; only the latest plan is kept
@@ -35,8 +37,44 @@ _plans: dict[str, dict[str, pa.Table]] = {}  # plan token -> outputs not yet tak
 Relation = Any  # duckdb.DuckDBPyRelation, as dbt.ref() returns it in a dbt-duckdb Python model
 
 
-def _frame(relation: Relation):
-    return relation.df()
+class Loaded(NamedTuple):
+    """A checked problem and the keys its outputs are stored under."""
+
+    problem: Problem
+    item_ids: np.ndarray  # the store's item_id of each item, in the problem's item order
+    demand_rows: np.ndarray  # demand_row of each row of the demand frame
+    seconds: float = 0.0  # reading and checking the inputs
+
+
+COLUMNS = {
+    "items": (
+        "item_id",
+        "item_code",
+        "item_type",
+        "lead_time_days",
+        "lot_sizing",
+        "lot_size_qty",
+        "lot_size_periods",
+        "min_order_qty",
+        "order_multiple",
+        "safety_stock_qty",
+    ),
+    "bom": ("parent_item", "component_item", "qty_per", "scrap_pct"),
+    "on_hand": ("item_code", "quantity"),
+    "supply": ("item_code", "due_date", "quantity", "order_ref"),
+    "demand": ("item_code", "due_date", "quantity", "demand_type", "source_ref", "demand_row"),
+}
+"""The columns MRP reads from each input model (the others are not fetched)."""
+
+
+def _arrow(relation: Relation, columns: tuple[str, ...], order_by: str | None = None) -> pa.Table:
+    """The columns MRP reads of a relation, as Arrow (no pandas: see erp/planning/problem.py)."""
+    present = [c for c in columns if c in relation.columns]
+    if present:  # none: load_problem names the missing columns
+        relation = relation.project(", ".join(f'"{c}"' for c in present))
+    if order_by in present:
+        relation = relation.order(f'"{order_by}"')
+    return relation.to_arrow_table()
 
 
 def as_of_date(value: object) -> dt.date:
@@ -52,24 +90,42 @@ def horizon(value: object) -> int:
 
 def load(
     items: Relation, bom: Relation, on_hand: Relation, supply: Relation, demand: Relation, as_of: object, weeks: object
-) -> Problem:
-    """Read the intermediate models into a checked planning problem."""
-    return load_problem(
-        items=_frame(items),
-        bom=_frame(bom),
-        on_hand=_frame(on_hand),
-        scheduled_receipts=_frame(supply),
-        demand=_frame(demand),
+) -> Loaded:
+    """Read the intermediate models into a checked planning problem (demand in ``demand_row`` order)."""
+    started = time.perf_counter()
+    items_table = _arrow(items, COLUMNS["items"])
+    demand_table = _arrow(demand, COLUMNS["demand"], "demand_row")
+    problem = load_problem(
+        items=items_table,
+        bom=_arrow(bom, COLUMNS["bom"]),
+        on_hand=_arrow(on_hand, COLUMNS["on_hand"]),
+        scheduled_receipts=_arrow(supply, COLUMNS["supply"]),
+        demand=demand_table,
         as_of=as_of_date(as_of),
         horizon_weeks=horizon(weeks),
     )
+    item_ids = _ids(items_table, "item_id", 1)
+    demand_rows = _ids(demand_table, "demand_row", 0)
+    return Loaded(problem, item_ids, demand_rows, time.perf_counter() - started)
 
 
-def run_plan(problem: Problem) -> pa.Table:
-    """Plan, keep the outputs for the marts, and return the plan's one-row header."""
+def _ids(table: pa.Table, column: str, first: int) -> np.ndarray:
+    """A key column as int64 (numbered from ``first`` in row order when the input has none)."""
+    if column not in table.column_names:
+        return np.arange(first, table.num_rows + first, dtype=np.int64)
+    return table[column].to_numpy().astype(np.int64)
+
+
+def _tables(loaded: Loaded) -> dict[str, pa.Table]:
+    return plan_tables(loaded.problem, engine_plan(loaded.problem), loaded.item_ids, loaded.demand_rows)
+
+
+def run_plan(loaded: Loaded) -> pa.Table:
+    """Plan, keep the outputs for the models that store them, and return the plan's one-row header."""
     started = time.perf_counter()
-    tables = plan_tables(problem, engine_plan(problem))
+    tables = _tables(loaded)
     seconds = time.perf_counter() - started
+    problem = loaded.problem
     token = uuid.uuid4().hex
     with _lock:
         _plans.clear()
@@ -84,14 +140,15 @@ def run_plan(problem: Problem) -> pa.Table:
             "bom_lines": pa.array([len(problem.bom_parent)], type=pa.int64()),
             "demand_rows": pa.array([len(problem.dem_item)], type=pa.int64()),
             "scheduled_receipts": pa.array([len(problem.sr_item)], type=pa.int64()),
-            "planned_orders": pa.array([tables["mrp_planned_orders"].num_rows], type=pa.int64()),
-            "exceptions": pa.array([tables["mrp_exceptions"].num_rows], type=pa.int64()),
+            "planned_orders": pa.array([tables[ORDER_ROWS].num_rows], type=pa.int64()),
+            "exceptions": pa.array([tables[EXCEPTIONS].num_rows], type=pa.int64()),
+            "load_seconds": pa.array([round(loaded.seconds, 3)], type=pa.float64()),
             "engine_seconds": pa.array([round(seconds, 3)], type=pa.float64()),
         }
     )
 
 
-def output(name: str, header: Relation, replan: Callable[[], Problem]) -> pa.Table:
+def output(name: str, header: Relation, replan: Callable[[], Loaded]) -> pa.Table:
     """The output ``name`` of the plan whose header is ``header`` (planning again if this process has not got it)."""
     row = header.fetchone()
     token = row[0] if row else None
@@ -101,8 +158,7 @@ def output(name: str, header: Relation, replan: Callable[[], Problem]) -> pa.Tab
         if kept is not None and not kept:
             del _plans[token]
     if table is None:
-        problem = replan()
-        table = plan_tables(problem, engine_plan(problem))[name]
+        table = _tables(replan())[name]
     return table
 
 
@@ -122,8 +178,9 @@ def previous_table(path: object, name: str, empty: pa.Schema) -> pa.Table:
         except duckdb.Error:
             return empty.empty_table()  # unreadable (e.g. another DuckDB version): behave as a first run
         found = conn.execute(
-            "select count(*) from duckdb_tables() where database_name = 'previous' and schema_name = 'main' "
-            "and table_name = ?",
+            "select count(*) from (select database_name, schema_name, table_name from duckdb_tables() union all "
+            "select database_name, schema_name, view_name from duckdb_views()) "
+            "where database_name = 'previous' and schema_name = 'main' and table_name = ?",
             [name],
         ).fetchone()
         if not found or not found[0]:

@@ -5,17 +5,24 @@ they cannot disagree about parsing, defaults or calendar arithmetic; they differ
 
 Quantities become integers in millionths (the store keeps quantities as NUMERIC(18, 6)), so netting and
 summing are exact and independent of summation order: the engine and the reference agree to the last unit.
+
+The inputs may be pandas DataFrames or Arrow tables; either way the checks run on Arrow columns, so the
+warehouse (which reads its inputs as Arrow) never imports pandas: importing it costs more than planning
+10,000 items.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -73,11 +80,7 @@ class Problem:
         return self.start + np.asarray(period0, dtype=np.int64) * np.timedelta64(7, "D")
 
 
-class _Codes(NamedTuple):
-    """The item codes, for lookups with pandas and (faster, for text) with Arrow."""
-
-    pandas: pd.Index
-    arrow: pa.Array
+Frame = Any  # a pandas DataFrame or a pyarrow Table
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -86,21 +89,39 @@ def monday_of(day: dt.date) -> dt.date:
 
 def to_date(value: object, field: str = "as_of") -> dt.date:
     """Accept a date, datetime, ISO string or pandas Timestamp."""
+    day = _parse_date(value)
+    if day is None:
+        raise ServiceError(FieldError(field, t("Not a date: {value}", value=value)))
+    return day
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None if value != value else value.date()  # NaT compares unequal to itself
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]) if len(value.strip()) == 10 else None
+        except ValueError:
+            pass
+    if value is None or isinstance(value, bool):
+        return None
+    import pandas as pd  # other spellings and types, as pandas reads them (rare: not on the warehouse path)
+
     try:
         stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
-        raise ServiceError(FieldError(field, t("Not a date: {value}", value=value)))
-    return stamp.date()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return None if pd.isna(stamp) else stamp.date()
 
 
 def load_problem(
-    items: pd.DataFrame,
-    bom: pd.DataFrame | None = None,
-    on_hand: pd.DataFrame | None = None,
-    scheduled_receipts: pd.DataFrame | None = None,
-    demand: pd.DataFrame | None = None,
+    items: Frame,
+    bom: Frame | None = None,
+    on_hand: Frame | None = None,
+    scheduled_receipts: Frame | None = None,
+    demand: Frame | None = None,
     as_of: object = None,
     horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
 ) -> Problem:
@@ -129,23 +150,22 @@ def load_problem(
             "safety_stock_qty": 0,
         },
     )
-    codes = items["item_code"].astype(object).to_numpy()
-    missing = pd.isna(codes)
+    missing = _blank(items["item_code"])
     if missing.any():
         errors.append(FieldError("items.item_code", t("Required: rows {rows}", rows=_rows(np.flatnonzero(missing)))))
     codes = _text(items["item_code"], "")
-    index = _Codes(pd.Index(codes), pa.array(codes, type=pa.string()))
-    if index.pandas.has_duplicates:
-        dups = index.pandas[index.pandas.duplicated()].unique()
+    index = _Codes(codes)
+    if index.distinct() < len(codes):
+        seen: set[str] = set()
+        dups = list(dict.fromkeys(c for c in codes if c in seen or seen.add(c)))
         errors.append(FieldError("items.item_code", t("Duplicate item codes: {codes}", codes=_show(dups))))
 
-    item_type = pd.Series(_text(items["item_type"], "", str.lower))
-    bad = ~item_type.isin(["make", "buy"]).to_numpy()
+    item_type = _text_map(items["item_type"], "", str.lower, {"make": 1, "buy": 0})
+    bad = item_type < 0
     if bad.any():
         errors.append(FieldError("items.item_type", t("Must be make or buy: {values}", values=_show(codes[bad]))))
-    lot_text = pd.Series(_text(items["lot_sizing"], "L4L", str.upper))
-    lot_rule = lot_text.map(LOT_RULES).to_numpy()
-    bad = pd.isna(lot_rule)
+    lot_rule = _text_map(items["lot_sizing"], "L4L", str.upper, LOT_RULES)
+    bad = lot_rule < 0
     if bad.any():
         errors.append(FieldError("items.lot_sizing", t("Must be L4L, FOQ or POQ: {values}", values=_show(codes[bad]))))
     lot_rule = np.where(bad, L4L, lot_rule).astype(np.int8)
@@ -205,8 +225,8 @@ def load_problem(
         demand, "demand", ["item_code", "due_date", "quantity"], {"demand_type": "order", "source_ref": None}
     )
     dem = _dated_rows(demand, "demand", index, start, horizon, errors)
-    dtype_text = pd.Series(_text(demand["demand_type"], "order", str.lower))
-    bad = ~dtype_text.isin(["order", "forecast"]).to_numpy()
+    dtype_code = _text_map(demand["demand_type"], "order", str.lower, {"order": 0, "forecast": 1})
+    bad = dtype_code < 0
     if bad.any():
         errors.append(
             FieldError(
@@ -214,14 +234,14 @@ def load_problem(
             )
         )
     _raise(errors)
-    forecast = (dtype_text == "forecast").to_numpy()
+    forecast = dtype_code == 1
 
     return Problem(
         as_of=as_of_date,
         horizon=horizon,
         start=start,
         item_codes=codes,
-        is_make=(item_type == "make").to_numpy(),
+        is_make=item_type == 1,
         lead_weeks=-(-lead_days // 7),
         lot_rule=lot_rule,
         lot_qty=lot_qty,
@@ -292,118 +312,238 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
-def _with_columns(frame: pd.DataFrame | None, name: str, required: Sequence[str], defaults: dict) -> pd.DataFrame:
-    if frame is None:
-        frame = pd.DataFrame({c: [] for c in required})
-    missing = [c for c in required if c not in frame.columns]
+class _Codes:
+    """The item codes, for lookups: as an Arrow array (hash lookups of whole columns) and a dict (the rest)."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.codes = codes
+        self.arrow = pa.array(codes, type=pa.string())
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.codes)}
+
+    def distinct(self) -> int:
+        return int(pc.count_distinct(self.arrow).as_py())
+
+
+def _arrow_table(frame: Frame) -> pa.Table:
+    """A pandas DataFrame as an Arrow table, column by column: a column Arrow cannot type (mixed values) becomes
+    text, so that the checks below can name its bad cells."""
+    if isinstance(frame, pa.Table):
+        return frame
+    columns = {}
+    for name in frame.columns:
+        series = frame[name]
+        try:
+            columns[str(name)] = pa.array(series, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            columns[str(name)] = pa.array(
+                [None if v is None or v != v else str(v) for v in series.astype(object)], type=pa.string()
+            )
+    return pa.table(columns) if columns else pa.table({}).slice(0, 0)
+
+
+def _with_columns(frame: Frame | None, name: str, required: Sequence[str], defaults: dict) -> dict[str, pa.Array]:
+    """The frame's columns as Arrow arrays; a missing optional column is all empty (its default applies)."""
+    table = pa.table({c: pa.array([], type=pa.null()) for c in required}) if frame is None else _arrow_table(frame)
+    missing = [c for c in required if c not in table.column_names]
     if missing:
         raise ServiceError(
             [FieldError(f"{name}.{c}", t("Missing column {column} in {frame}", column=c, frame=name)) for c in missing]
         )
-    frame = frame.reset_index(drop=True)
-    extra = {c: v for c, v in defaults.items() if c not in frame.columns}
-    if extra:
-        frame = frame.assign(**{c: [v] * len(frame) for c, v in extra.items()})
-    return frame
+    rows = table.num_rows
+    columns: dict[str, pa.Array] = {}
+    for column in [*required, *defaults]:
+        if column not in table.column_names:
+            columns[column] = pa.nulls(rows)
+            continue
+        values = table[column].combine_chunks() if isinstance(table[column], pa.ChunkedArray) else table[column]
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(values.type.value_type)
+        columns[column] = values
+    return columns
+
+
+def _blank(values: pa.Array) -> np.ndarray:
+    """Empty cells: nulls, and NaN in floating-point columns."""
+    blank = values.is_null(nan_is_null=True) if pa.types.is_floating(values.type) else values.is_null()
+    return blank.to_numpy(zero_copy_only=False)
+
+
+def _is_text(values: pa.Array) -> bool:
+    return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+
+
+def _distinct(values: pa.Array) -> tuple[np.ndarray, list[object]]:
+    """Row -> position in the list of distinct non-empty values (-1 for empty cells), and that list."""
+    if pa.types.is_null(values.type):
+        return np.full(len(values), -1, dtype=np.int64), []
+    encoded = pc.dictionary_encode(values)
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = encoded.dictionary.to_pylist()
+    if pa.types.is_floating(values.type):
+        nan = [i for i, u in enumerate(uniques) if u != u]
+        if nan:
+            indices[np.isin(indices, nan)] = -1
+    return indices, uniques
+
+
+def _text(values: pa.Array, default: str, case: Callable[[str], str] | None = None) -> np.ndarray:
+    """Cells as trimmed text (optionally case-folded), empty cells as ``default``; distinct values are
+    cleaned once, so a million rows with three distinct values cost three string operations."""
+    if case is None and _is_text(values):  # e.g. item codes: mostly distinct, trimmed by Arrow
+        return pc.fill_null(pc.utf8_trim_whitespace(values), default).to_numpy(zero_copy_only=False)
+    indices, uniques = _distinct(values)
+    cleaned = [_plain(u).strip() for u in uniques]
+    if case is not None:
+        cleaned = [case(c) for c in cleaned]
+    return np.array([*cleaned, default], dtype=object)[indices]
+
+
+def _plain(value: object) -> str:
+    """A cell as text, as pandas would print it (1.0 for a float 1, 2026-01-05 for a date)."""
+    return str(value)
+
+
+def _text_map(values: pa.Array, default: str, case: Callable[[str], str], known: dict[str, int]) -> np.ndarray:
+    """Each cell's trimmed, case-folded text looked up in ``known`` (-1 where it is not there)."""
+    indices, uniques = _distinct(values)
+    mapped = [known.get(case(_plain(u).strip()), -1) for u in uniques]
+    return np.array([*mapped, known.get(case(default), -1)], dtype=np.int64)[indices]
 
 
 def _number(
-    series: pd.Series, field: str, labels: np.ndarray | None, errors: list[FieldError], default: float | None
+    values: pa.Array, field: str, labels: np.ndarray | None, errors: list[FieldError], default: float | None
 ) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        values = pd.to_numeric(series.astype(object), errors="coerce").astype("float64").to_numpy()
-    blank = pd.isna(series).to_numpy()
+    kind = values.type
+    if any(check(kind) for check in (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)):
+        numbers = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)  # empty cells become NaN
+    elif pa.types.is_boolean(kind):
+        numbers = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    else:  # text or anything else: parse each distinct value once; what is not a number becomes NaN
+        indices, uniques = _distinct(values)
+        parsed = np.array([*(_to_float(u) for u in uniques), np.nan], dtype=np.float64)
+        numbers = parsed[indices]
+    blank = _blank(values)
     if default is not None:
-        values = np.where(blank, default, values)
-    bad = np.isnan(values) | np.isinf(values)
+        numbers = np.where(blank, default, numbers)
+    bad = np.isnan(numbers) | np.isinf(numbers)
     if bad.any():
         errors.append(FieldError(field, t("Not a number: {values}", values=_which(labels, bad))))
-        values = np.where(bad, 0.0, values)
-    return values
+        numbers = np.where(bad, 0.0, numbers)
+    return numbers
+
+
+def _to_float(value: object) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).strip()) if not isinstance(value, int | float) else float(value)
+    except ValueError:
+        return np.nan
 
 
 def _qty(
-    series: pd.Series,
+    values: pa.Array,
     field: str,
     labels: np.ndarray | None,
     errors: list[FieldError],
     default: float | None = None,
     negative: bool = False,
 ) -> np.ndarray:
-    values = _number(series, field, labels, errors, default)
-    if not negative and (values < 0).any():
-        errors.append(FieldError(field, t("Must not be negative: {values}", values=_which(labels, values < 0))))
-    if (np.abs(values) >= 1e12).any():
-        errors.append(FieldError(field, t("Too large: {values}", values=_which(labels, np.abs(values) >= 1e12))))
-        values = np.where(np.abs(values) >= 1e12, 0.0, values)
-    return np.rint(values * SCALE).astype(np.int64)
+    numbers = _number(values, field, labels, errors, default)
+    if not negative and (numbers < 0).any():
+        errors.append(FieldError(field, t("Must not be negative: {values}", values=_which(labels, numbers < 0))))
+    if (np.abs(numbers) >= 1e12).any():
+        errors.append(FieldError(field, t("Too large: {values}", values=_which(labels, np.abs(numbers) >= 1e12))))
+        numbers = np.where(np.abs(numbers) >= 1e12, 0.0, numbers)
+    return np.rint(numbers * SCALE).astype(np.int64)
 
 
 def _whole(
-    series: pd.Series, field: str, labels: np.ndarray | None, default: int, low: int, errors: list[FieldError]
+    values: pa.Array, field: str, labels: np.ndarray | None, default: int, low: int, errors: list[FieldError]
 ) -> np.ndarray:
-    values = _number(series, field, labels, errors, float(default))
-    bad = (values != np.floor(values)) | (values < low)
+    numbers = _number(values, field, labels, errors, float(default))
+    bad = (numbers != np.floor(numbers)) | (numbers < low)
     if bad.any():
         errors.append(
             FieldError(
                 field, t("Must be a whole number, at least {low}: {values}", low=low, values=_which(labels, bad))
             )
         )
-        values = np.where(bad, default, values)
-    return values.astype(np.int64)
+        numbers = np.where(bad, default, numbers)
+    return numbers.astype(np.int64)
 
 
-def _lookup(series: pd.Series, index: _Codes, field: str, errors: list[FieldError]) -> np.ndarray:
+def _lookup(values: pa.Array, index: _Codes, field: str, errors: list[FieldError]) -> np.ndarray:
     """Item index of each code (-1 and an error when unknown); exact text first, trimmed text as fallback."""
-    try:
-        keys = pa.array(series, type=pa.string(), from_pandas=True)
-        found = pc.index_in(keys, value_set=index.arrow).fill_null(-1).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: compare as text below
-        found = np.full(len(series), -1)
+    if _is_text(values):
+        found = (
+            pc.index_in(values.cast(pa.string()), value_set=index.arrow).fill_null(-1).to_numpy(zero_copy_only=False)
+        )
+    else:
+        found = np.full(len(values), -1)
     if (found < 0).any():
-        keys = _text(series, "")
-        found = index.pandas.get_indexer(keys)
+        keys = _text(values, "")
+        found = np.array([index.position.get(k, -1) for k in keys], dtype=np.int64)
         if (found < 0).any():
-            unknown = pd.unique(keys[found < 0])
+            unknown = list(dict.fromkeys(keys[found < 0]))
             errors.append(FieldError(field, t("Unknown item codes: {codes}", codes=_show(unknown))))
     return found.astype(np.int64)
 
 
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _days(values: pa.Array) -> np.ndarray:
+    """Dates as days since 1970-01-01 (float, NaN where empty or not a date): date and timestamp columns
+    directly, text and other values parsed once per distinct value."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            values = pc.local_timestamp(values)
+        values = pc.cast(pc.floor_temporal(values, unit="day"), pa.timestamp("s")).cast(pa.int64())
+        days = pc.divide(values, 86_400).to_numpy(zero_copy_only=False)
+        return np.where(_blank(values), np.nan, days.astype(np.float64))
+    if pa.types.is_date(kind):
+        days = pc.cast(values, pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        return np.where(_blank(values), np.nan, days.astype(np.float64))
+    indices, uniques = _distinct(values)
+    parsed = [_parse_date(u) for u in uniques]
+    epoch = dt.date(1970, 1, 1)
+    return np.array([*(np.nan if d is None else float((d - epoch).days) for d in parsed), np.nan])[indices]
+
+
 def _dated_rows(
-    frame: pd.DataFrame, name: str, index: _Codes, start: np.datetime64, horizon: int, errors: list[FieldError]
+    frame: dict[str, pa.Array],
+    name: str,
+    index: _Codes,
+    start: np.datetime64,
+    horizon: int,
+    errors: list[FieldError],
 ) -> dict[str, np.ndarray]:
     """Item, 0-based period and quantity of rows inside the horizon; earlier dates fall into period 1."""
-    rows = np.arange(len(frame))
+    rows = np.arange(len(frame["item_code"]))
     item = _lookup(frame["item_code"], index, f"{name}.item_code", errors)
     qty = _qty(frame["quantity"], f"{name}.quantity", None, errors)
-    dates = pd.to_datetime(frame["due_date"], errors="coerce")
-    blank = pd.isna(dates).to_numpy()
+    days = _days(frame["due_date"])
+    blank = np.isnan(days)
     if blank.any():
         errors.append(FieldError(f"{name}.due_date", t("Not a date: rows {rows}", rows=_rows(np.flatnonzero(blank)))))
         return {k: np.zeros(0, dtype=np.int64) for k in ("item", "period", "qty", "row")}
-    days = (dates.to_numpy().astype("datetime64[D]") - start).astype(np.int64)
-    period = np.maximum(days // 7, 0)
+    offset = days.astype(np.int64) - int((start - _EPOCH).astype(np.int64))
+    period = np.maximum(offset // 7, 0)
     keep = (period < horizon) & (qty > 0) & (item >= 0)
     return {"item": item[keep], "period": period[keep], "qty": qty[keep], "row": rows[keep].astype(np.int64)}
 
 
-def _text(series: pd.Series, default: str, case: Callable[[str], str] | None = None) -> np.ndarray:
-    """Cells as trimmed text (optionally case-folded), empty cells as ``default``; distinct values are
-    cleaned once, so a million rows with three distinct values cost three string operations."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    cleaned = [str(u).strip() for u in np.asarray(uniques, dtype=object)]
-    if case is not None:
-        cleaned = [case(c) for c in cleaned]
-    return np.array([*cleaned, default], dtype=object)[codes]
-
-
-def _refs(series: pd.Series, rows: np.ndarray) -> np.ndarray:
-    values = series.iloc[rows].astype("string").astype(object).to_numpy().copy()
-    values[pd.isna(values)] = None
-    return values
+def _refs(values: pa.Array, rows: np.ndarray) -> np.ndarray:
+    """The reference text of some rows (None where empty)."""
+    taken = values.take(pa.array(rows, type=pa.int64()))
+    if not pa.types.is_null(taken.type) and not _is_text(taken):
+        taken = pa.array([None if v is None else _plain(v) for v in taken.to_pylist()], type=pa.string())
+    return np.array(taken.to_pylist(), dtype=object) if len(rows) else np.zeros(0, dtype=object)
 
 
 def _which(labels: np.ndarray | None, bad: np.ndarray) -> str:

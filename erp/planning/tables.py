@@ -1,21 +1,22 @@
-"""The MRP plan as compact Arrow tables, the shape the warehouse publishes (dbt Python models return these).
+"""The MRP plan as compact Arrow tables, the shape the warehouse stores (dbt Python models return these).
 
 `erp.planning.output.to_frames` builds pandas frames of every item-week for the tests and the reference; the
 warehouse cannot afford that at 100,000 items (the full time-phased record is items x weeks rows, and
 converting object columns is slower than planning). Here every column is built straight from the engine's
-integer arrays: quantities become DECIMAL(18, 6) by reinterpreting the millionths (no arithmetic), dates are
-date32, item codes one Arrow ``take``. The record keeps only the weeks where something happens (see
-`records_table`); the other weeks are implied.
+integer arrays, and the big outputs hold numbers only: DuckDB spends most of its ingest time compressing
+text, so planned orders, records and pegging are stored keyed by the store's ``item_id`` with 1-based weeks,
+and the public marts (dbt views in models/marts/planning/) join the item codes, dates and demand references
+back. Quantities become DECIMAL(18, 6) by reinterpreting the millionths (no arithmetic). The record keeps only
+the weeks where something happens (see `record_rows`); the other weeks are implied. Exceptions (tens of
+thousands of rows, mostly message text) are stored as published.
 """
 
 from __future__ import annotations
 
 import string
 from collections.abc import Callable
-from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -29,15 +30,22 @@ from erp.planning.output import (
     ORDER,
     PARENT,
     RESCHEDULE_IN,
-    SOURCE_TYPES,
     Plan,
     _order_ids,
-    _sort_order,
 )
 from erp.planning.problem import Problem
 
 QTY_TYPE = pa.decimal64(18, 6)
 """Quantities as the store keeps them (NUMERIC(18, 6)); the engine's millionths are exactly the unscaled value."""
+
+ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTIONS = (
+    "int_mrp_planned_order_rows",
+    "int_mrp_record_rows",
+    "int_mrp_pegging_rows",
+    "mrp_exceptions",
+)
+OUTPUTS = (ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTIONS)
+"""The tables one plan is stored as (dbt model names)."""
 
 
 def decimals(micro: np.ndarray) -> pa.Array:
@@ -59,35 +67,36 @@ def _take(values: pa.Array, index: np.ndarray) -> pa.Array:
     return values.take(pa.array(np.asarray(index, dtype=np.int64)))
 
 
+def _week(period0: np.ndarray) -> pa.Array:
+    """0-based periods as 1-based weeks (SMALLINT: a horizon is weeks, far below 32,767)."""
+    return pa.array((np.asarray(period0) + 1).astype(np.int16))
+
+
 def order_keys(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """Planned-order keys (item * horizon + due period) in published order, and the id lookup by key."""
     key = plan.order_item.astype(np.int64) * problem.horizon + plan.order_due
     order = np.arange(len(key)) if np.all(key[1:] > key[:-1]) else np.argsort(key, kind="stable")
-    ids = np.zeros(problem.n_items * problem.horizon, dtype=np.int64)
+    ids = np.zeros(problem.n_items * problem.horizon, dtype=np.int32)
     ids[key[order]] = np.arange(1, len(order) + 1)
     return order, ids
 
 
-def planned_orders_table(problem: Problem, plan: Plan, order: np.ndarray, pegs: Pegs) -> pa.Table:
+def planned_order_rows(problem: Problem, plan: Plan, order: np.ndarray, pegs: Pegs, item_ids: np.ndarray) -> pa.Table:
     """One row per planned order (ids 1.. in item, due order) with its pegged demand summed by source type."""
     item, due, rel, qty = (a[order] for a in (plan.order_item, plan.order_due, plan.order_release, plan.order_qty))
     n_orders = len(order)
-    release = np.maximum(rel, 0)
-    by_kind = np.zeros((len(SOURCE_TYPES), n_orders), dtype=np.int64)
-    np.add.at(by_kind, (pegs.kind, pegs.order_id - 1), pegs.qty)
+    by_kind = np.zeros(3 * n_orders, dtype=np.int64)
+    np.add.at(by_kind, pegs.kind * n_orders + pegs.order_id - 1, pegs.qty)
+    by_kind = by_kind.reshape(3, n_orders)
     sources = np.bincount(pegs.order_id - 1, minlength=n_orders)
-    codes = _codes(problem)
     return pa.table(
         {
-            "planned_order_id": pa.array(np.arange(1, n_orders + 1, dtype=np.int64)),
-            "item_code": _take(codes, item),
-            "order_type": _take(pa.array(["purchase", "production"]), problem.is_make[item].astype(np.int64)),
-            "release_date": _dates(problem, release),
-            "due_date": _dates(problem, due),
-            "quantity": decimals(qty),
-            "release_period": pa.array((release + 1).astype(np.int32)),
-            "due_period": pa.array((due + 1).astype(np.int32)),
+            "planned_order_id": pa.array(np.arange(1, n_orders + 1, dtype=np.int32)),
+            "item_id": pa.array(item_ids[item]),
+            "release_period": _week(np.maximum(rel, 0)),
+            "due_period": _week(due),
             "expedite": pa.array(rel < 0),
+            "quantity": decimals(qty),
             "pegged_order_qty": decimals(by_kind[ORDER]),
             "pegged_forecast_qty": decimals(by_kind[FORECAST]),
             "pegged_parent_qty": decimals(by_kind[PARENT]),
@@ -97,7 +106,6 @@ def planned_orders_table(problem: Problem, plan: Plan, order: np.ndarray, pegs: 
 
 
 RECORD_FIELDS = (
-    ("gross", None),
     ("independent", "independent"),
     ("dependent", "dependent"),
     ("scheduled", "scheduled"),
@@ -106,73 +114,66 @@ RECORD_FIELDS = (
     ("planned_receipts", "receipts"),
     ("planned_releases", "releases"),
 )
+"""Stored record columns and the `Plan` grid each comes from (gross = independent + dependent, in the view)."""
 
 
-def records_table(problem: Problem, plan: Plan) -> pa.Table:
+def record_rows(problem: Problem, plan: Plan, item_ids: np.ndarray) -> pa.Table:
     """The time-phased record: the first week of every item and every week where something happens (gross
     requirement, scheduled receipt, net requirement, planned receipt or release). A week left out has all of
-    those at 0 and the projected on hand of the latest earlier week shown."""
-    gross = plan.independent + plan.dependent
-    active = (gross != 0) | (plan.scheduled != 0) | (plan.net != 0) | (plan.receipts != 0) | (plan.releases != 0)
-    active[:, 0] = True
-    item, week = np.nonzero(active)
-    flat = item * problem.horizon + week
-    columns: dict[str, pa.Array] = {
-        "item_code": _take(_codes(problem), item),
-        "period": pa.array((week + 1).astype(np.int32)),
-        "week_start": _dates(problem, week),
-    }
+    those at 0 and the projected on hand of the latest earlier week shown. Rows come in the order of the
+    plan's grids (the engine's: by week, then planning order)."""
+    active = plan.independent != 0
+    for field in ("dependent", "scheduled", "receipts", "releases"):  # a net requirement is a planned receipt
+        active |= getattr(plan, field) != 0
+    if plan.layout is None:  # (items, periods)
+        active[:, 0] = True
+        flat = np.flatnonzero(active)
+        item, week = np.divmod(flat, problem.horizon)
+    else:  # (periods, items in planning order)
+        active[0] = True
+        flat = np.flatnonzero(active)
+        week, column = np.divmod(flat, problem.n_items)
+        item = np.empty(problem.n_items, dtype=np.int64)
+        item[plan.layout] = np.arange(problem.n_items)
+        item = item[column]
+    columns: dict[str, pa.Array] = {"item_id": pa.array(item_ids[item]), "period": _week(week)}
     for name, field in RECORD_FIELDS:
-        grid = gross if field is None else getattr(plan, field)
-        columns[name] = decimals(grid.reshape(-1)[flat])
+        columns[name] = decimals(getattr(plan, field).reshape(-1)[flat])
     return pa.table(columns)
 
 
-class Pegs(NamedTuple):
-    """Pegging rows in published order: planned_order_id, source kind and integer millionths."""
+class Pegs:
+    """Pegging rows as the plan lists them (a stored table needs no row order): planned_order_id, source kind,
+    item, week, demand-frame position or BOM row, integer millionths."""
 
-    order_id: np.ndarray
-    kind: np.ndarray
-    qty: np.ndarray
-
-
-def pegging_rows(plan: Plan, ids: np.ndarray) -> tuple[Pegs, np.ndarray, np.ndarray, np.ndarray]:
-    """Pegging sorted by (order, week, kind, row): the `Pegs`, their order keys, weeks and demand/BOM rows."""
-    order = _sort_order(plan.peg_order, plan.peg_period, plan.peg_kind, plan.peg_seq, stable=False)
-    okey, period, kind, seq, qty = (
-        np.asarray(a, dtype=np.int64)[order]
-        for a in (plan.peg_order, plan.peg_period, plan.peg_kind, plan.peg_seq, plan.peg_qty)
-    )
-    order_ids = _order_ids(ids, okey) if len(okey) else np.zeros(0, dtype=np.int64)
-    return Pegs(order_ids, kind, qty), okey, period, seq
+    def __init__(self, plan: Plan, ids: np.ndarray, horizon: int) -> None:
+        okey = np.asarray(plan.peg_order, dtype=np.int64)
+        self.period, self.kind, self.seq, self.qty = (
+            np.asarray(a, dtype=np.int64) for a in (plan.peg_period, plan.peg_kind, plan.peg_seq, plan.peg_qty)
+        )
+        self.order_id = _order_ids(ids, okey) if len(okey) else np.zeros(0, dtype=np.int64)
+        self.item = okey // horizon
 
 
-def pegging_table(problem: Problem, pegs: Pegs, okey: np.ndarray, period: np.ndarray, seq: np.ndarray) -> pa.Table:
-    """Every demand source of every planned order (see `erp.planning`, ``pegging``)."""
+def pegging_rows(problem: Problem, pegs: Pegs, item_ids: np.ndarray, demand_rows: np.ndarray) -> pa.Table:
+    """Every demand source of every planned order (see `erp.planning`, ``pegging``): the demand row as the
+    demand input's ``demand_row`` (the view joins its source_ref), a parent as its item_id."""
     is_parent = pegs.kind == PARENT
     own = ~is_parent
-    codes = _codes(problem)
-    null_text = pa.nulls(len(seq), pa.string())
-    if len(problem.dem_ref):
-        refs = pa.array(problem.dem_ref, type=pa.string())
-        ref_pos = np.where(own, np.searchsorted(problem.dem_row, np.where(own, seq, 0)), 0)
-        source_ref = _masked(_take(refs, ref_pos), own)
-    else:
-        source_ref = null_text
-    if len(problem.bom_parent):
-        parent_item = _masked(_take(codes, problem.bom_parent[np.where(is_parent, seq, 0)]), is_parent)
-    else:
-        parent_item = null_text
+    demand_row = np.zeros(len(pegs.seq), dtype=np.int64)
+    if own.any():
+        demand_row[own] = demand_rows[pegs.seq[own]]
+    parent_id = np.zeros(len(pegs.seq), dtype=np.int64)
+    if is_parent.any():
+        parent_id[is_parent] = item_ids[problem.bom_parent[pegs.seq[is_parent]]]
     return pa.table(
         {
-            "planned_order_id": pa.array(pegs.order_id),
-            "item_code": _take(codes, okey // problem.horizon),
-            "period": pa.array((period + 1).astype(np.int32)),
-            "week_start": _dates(problem, period),
-            "source_type": _take(pa.array(SOURCE_TYPES, type=pa.string()), pegs.kind),
-            "source_ref": source_ref,
-            "demand_row": pa.array(seq, mask=is_parent),
-            "parent_item": parent_item,
+            "planned_order_id": pa.array(pegs.order_id.astype(np.int32)),
+            "item_id": pa.array(item_ids[pegs.item]),
+            "period": _week(pegs.period),
+            "source_type": pa.array(pegs.kind.astype(np.int8)),
+            "demand_row": pa.array(demand_row, mask=is_parent),
+            "parent_item_id": pa.array(parent_id, mask=own),
             "quantity": decimals(pegs.qty),
         }
     )
@@ -215,7 +216,11 @@ def exceptions_table(problem: Problem, plan: Plan, ids: np.ndarray) -> pa.Table:
     order_ids = np.zeros(len(kind), dtype=np.int64)
     if is_expedite.any():
         order_ids[is_expedite] = _order_ids(ids, seq[is_expedite])
-    ref_at = pd.Index(problem.sr_row).get_indexer(np.where(is_receipt, seq, -1))
+    # position of each receipt exception's row among the scheduled receipts (sr_row ascends), -1 for others
+    ref_at = np.full(len(seq), -1, dtype=np.int64)
+    if len(problem.sr_row):
+        found = np.minimum(np.searchsorted(problem.sr_row, seq), len(problem.sr_row) - 1)
+        ref_at = np.where(is_receipt & (problem.sr_row[found] == seq), found, -1)
     if len(problem.sr_ref):
         refs = _masked(_take(pa.array(problem.sr_ref, type=pa.string()), np.maximum(ref_at, 0)), ref_at >= 0)
     else:
@@ -268,14 +273,24 @@ def batched(table: pa.Table) -> pa.Table:
     return pa.Table.from_batches(table.to_batches(max_chunksize=ROW_GROUP), schema=table.schema)
 
 
-def plan_tables(problem: Problem, plan: Plan) -> dict[str, pa.Table]:
-    """Every published MRP output of one plan, keyed by mart name."""
+def plan_tables(
+    problem: Problem, plan: Plan, item_ids: np.ndarray | None = None, demand_rows: np.ndarray | None = None
+) -> dict[str, pa.Table]:
+    """Every stored MRP output of one plan, keyed by model name (`OUTPUTS`).
+
+    ``item_ids``: the store's item_id of each item (default 1..n in input order); ``demand_rows``: the
+    ``demand_row`` of each row of the demand frame (default its 0-based position)."""
+    ids_of_items = np.arange(1, problem.n_items + 1) if item_ids is None else np.asarray(item_ids, dtype=np.int64)
+    if demand_rows is None:
+        rows_of_demand = np.arange(int(problem.dem_row.max()) + 1 if len(problem.dem_row) else 0)
+    else:
+        rows_of_demand = np.asarray(demand_rows, dtype=np.int64)
     order, ids = order_keys(problem, plan)
-    pegs, okey, period, seq = pegging_rows(plan, ids)
+    pegs = Pegs(plan, ids, problem.horizon)
     tables = {
-        "mrp_planned_orders": planned_orders_table(problem, plan, order, pegs),
-        "mrp_records": records_table(problem, plan),
-        "mrp_exceptions": exceptions_table(problem, plan, ids),
-        "mrp_pegging": pegging_table(problem, pegs, okey, period, seq),
+        ORDER_ROWS: planned_order_rows(problem, plan, order, pegs, ids_of_items),
+        RECORD_ROWS: record_rows(problem, plan, ids_of_items),
+        PEGGING_ROWS: pegging_rows(problem, pegs, ids_of_items, rows_of_demand),
+        EXCEPTIONS: exceptions_table(problem, plan, ids),
     }
     return {name: batched(table) for name, table in tables.items()}

@@ -1,4 +1,7 @@
-"""Every demand source of every planned order: order rows, unconsumed forecast, parents' dependent demand."""
+"""Planned orders as stored: one row per item (item_id) and due week, weeks as 1-based periods.
+
+The mart mrp_planned_orders is a view over it (erp/planning/tables.py says why).
+"""
 
 from erp.planning import pipeline
 
@@ -17,4 +20,4 @@ def model(dbt, session):
             dbt.config.get("horizon_weeks"),
         )
 
-    return pipeline.output("mrp_pegging", dbt.ref("mrp_plan"), replan)
+    return pipeline.output("int_mrp_planned_order_rows", dbt.ref("mrp_plan"), replan)

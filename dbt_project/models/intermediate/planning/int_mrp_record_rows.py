@@ -1,4 +1,6 @@
-"""Planned orders: one row per item and due week, with release date, order type and pegged demand summed by source."""
+"""The time-phased MRP record as stored: item_id, 1-based period, the movements of the weeks where something
+happens. The mart mrp_records is a view over it (erp/planning/tables.py says why).
+"""
 
 from erp.planning import pipeline
 
@@ -17,4 +19,4 @@ def model(dbt, session):
             dbt.config.get("horizon_weeks"),
         )
 
-    return pipeline.output("mrp_planned_orders", dbt.ref("mrp_plan"), replan)
+    return pipeline.output("int_mrp_record_rows", dbt.ref("mrp_plan"), replan)

@@ -1,4 +1,7 @@
-"""The time-phased MRP record per item and week; weeks where nothing happens are left out (see docs/planning.md)."""
+"""Pegging as stored: planned order, item_id, week, source kind, demand_row or parent item_id, quantity.
+
+The mart mrp_pegging is a view over it (erp/planning/tables.py says why).
+"""
 
 from erp.planning import pipeline
 
@@ -17,4 +20,4 @@ def model(dbt, session):
             dbt.config.get("horizon_weeks"),
         )
 
-    return pipeline.output("mrp_records", dbt.ref("mrp_plan"), replan)
+    return pipeline.output("int_mrp_pegging_rows", dbt.ref("mrp_plan"), replan)
