@@ -40,7 +40,6 @@ from erp.services.hr_records import (
     request_leave,
     skill_actions,
     statutory_annual_days,
-    weekdays,
 )
 from erp.services.payroll import pay_grade_actions, set_salary
 from erp.services.recruiting import (
@@ -402,10 +401,11 @@ class HrHistory:
                         start = _weekday(dt.date(year, month, rng.randint(1, 24)))
                     else:
                         start = _weekday(_day(rng, dt.date(year, 1, 2), dt.date(year, 12, 20)))
-                    end = _plus_weekdays(start, rng.randint(low, high))
+                    days = rng.randint(low, high)
+                    end = _plus_weekdays(start, days)
                     if start < first or end > last or any(s <= end and e >= start for s, e in taken):
                         continue
-                    if kind == "annual" and weekdays(start, end) > statutory_annual_days(person.hired, year):
+                    if kind == "annual" and days > statutory_annual_days(person.hired, year):
                         continue  # beyond the year's entitlement: HR would refuse it
                     taken.append((start, end))
                     self._leave(rng, officer, manager, person.code, kind, start, end)

@@ -32,9 +32,11 @@ from erp.services.budgets import approve_budget, copy_budget, save_budget
 from erp.services.documents import money
 from erp.services.ledger import Postings, post_journal, posting_rule_actions
 from erp.services.payroll import (
+    active_rates,
     approve_pay_run,
     calculate_pay_run,
     employee_pay_item_actions,
+    employer_contributions,
     pay_component_actions,
     post_pay_run,
 )
@@ -176,17 +178,15 @@ def planned_payroll(users: DemoSessions, people: list[Person], year: int, skip: 
     """The payroll a budget for ``year`` plans: salaries in force on 1 January of the people employed then, with
     the planned raise from April and a reserve for planned hires, plus the employer's social insurance and
     housing fund on that pay, by expense account (the payroll posting rule), cost center and month."""
-    rules, sir = Postings(users.tx.conn), s.social_insurance_rate
+    rules = Postings(users.tx.conn)
     accounts = dict(users.tx.conn.execute(select(s.account.c.id, s.account.c.code)).all())
     january = dt.date(year, 1, 1)
     by_center: dict[str, Decimal] = defaultdict(Decimal)
-    rates = users.tx.conn.execute(
-        select(sir.c.employer_rate, sir.c.base_min, sir.c.base_max).where(sir.c.active.is_(True))
-    ).all()
+    rates = active_rates(users.tx.conn)
     for person in people:
         base = person.salary_on(january)
         if base is not None and person.cost_center not in skip:
-            by_center[person.cost_center] += base + _employer_share(base, rates)
+            by_center[person.cost_center] += base + employer_contributions(base, rates)
     out: dict[tuple, Decimal] = {}
     for center, total in sorted(by_center.items()):
         account = accounts[rules.rule("payroll_expense", partner_group=center)["debit_account_id"]]
@@ -194,17 +194,6 @@ def planned_payroll(users: DemoSessions, people: list[Person], year: int, skip: 
             factor = Decimal(100 + PLANNED_RAISE_PCT) / 100 if month >= RAISE_MONTH else Decimal(1)
             out[(account, center, f"{year}-{month:02d}")] = money(total * factor * HEADCOUNT_RESERVE)
     return out
-
-
-def _employer_share(gross: Decimal, rates: Iterable[tuple]) -> Decimal:
-    """The employer's contributions on ``gross``, as the pay run computes them (each rate on its clamped base)."""
-    total = Decimal(0)
-    for rate, low, high in rates:
-        base = max(gross, Decimal(str(low)))
-        if high is not None:
-            base = min(base, Decimal(str(high)))
-        total += money(base * Decimal(str(rate)))
-    return total
 
 
 def revise_budgets(users: DemoSessions, people: list[Person], timeline: Timeline, workshops: set[str]) -> int:

@@ -193,7 +193,7 @@ def _beyond_entitlement(
 ) -> FieldError | None:
     """The refusal of ``leave`` when it and the leave already ``counted`` in its year exceed the entitlement."""
     year = leave["start_date"].year
-    le, lr = s.leave_entitlement, s.leave_record
+    le = s.leave_entitlement
     entitled = conn.execute(
         select(le.c.days).where(
             le.c.employee_id == leave["employee_id"], le.c.year == year, le.c.leave_type == leave["leave_type"]
@@ -201,16 +201,7 @@ def _beyond_entitlement(
     ).scalar()
     if entitled is None:
         return None
-    query = select(func.coalesce(func.sum(lr.c.days), 0)).where(
-        lr.c.employee_id == leave["employee_id"],
-        lr.c.leave_type == leave["leave_type"],
-        lr.c.status.in_(counted),
-        lr.c.start_date >= dt.date(year, 1, 1),
-        lr.c.start_date <= dt.date(year, 12, 31),
-    )
-    if exclude is not None:
-        query = query.where(lr.c.id != exclude)
-    used = dec(conn.execute(query).scalar())
+    used = leave_days(conn, leave["employee_id"], year, counted, exclude).get(leave["leave_type"], ZERO)
     left = dec(entitled) - used
     if dec(leave["days"]) <= left:
         return None
@@ -321,20 +312,28 @@ def grant_statutory_annual_leave(tx: Tx, year: int) -> dict[str, Any]:
     return {"year": year, "granted": granted, "kept": kept}
 
 
+def leave_days(
+    conn: Connection, employee: int, year: int, statuses: tuple[str, ...], exclude: int | None = None
+) -> dict[str, Decimal]:
+    """Days of an employee's leave in ``statuses`` per type starting in ``year`` (leaving out record ``exclude``)."""
+    lr = s.leave_record
+    query = (
+        select(lr.c.leave_type, func.sum(lr.c.days))
+        .where(
+            lr.c.employee_id == employee,
+            lr.c.status.in_(statuses),
+            lr.c.start_date >= dt.date(year, 1, 1),
+            lr.c.start_date <= dt.date(year, 12, 31),
+        )
+        .group_by(lr.c.leave_type)
+    )
+    if exclude is not None:
+        query = query.where(lr.c.id != exclude)
+    return {kind: dec(days) if days is not None else ZERO for kind, days in conn.execute(query)}
+
+
 def leave_taken(session: Session, employee_code: str, year: int) -> dict[str, Decimal]:
     """Days of approved or taken leave per type starting in a year."""
     session.require("hr.leave")
-    lr = s.leave_record
     with session.read() as conn:
-        emp = employee_id(conn, employee_code)
-        rows = conn.execute(
-            select(lr.c.leave_type, func.sum(lr.c.days))
-            .where(
-                lr.c.employee_id == emp,
-                lr.c.status.in_(("approved", "taken")),
-                lr.c.start_date >= dt.date(year, 1, 1),
-                lr.c.start_date <= dt.date(year, 12, 31),
-            )
-            .group_by(lr.c.leave_type)
-        ).all()
-    return {kind: dec(days) if days is not None else ZERO for kind, days in rows}
+        return leave_days(conn, employee_id(conn, employee_code), year, ("approved", "taken"))

@@ -454,6 +454,23 @@ def _setting(conn: Connection, code: str) -> Decimal:
     return dec(value)
 
 
+def active_rates(conn: Connection) -> list[Mapping[str, Any]]:
+    """The social insurance and housing fund rates in force, in code order."""
+    sir = s.social_insurance_rate
+    return list(conn.execute(select(sir).where(sir.c.active.is_(True)).order_by(sir.c.code)).mappings())
+
+
+def contribution_base(gross: Decimal, rate: Mapping[str, Any]) -> Decimal:
+    """Gross pay clamped to the rate's contribution base [base_min, base_max]."""
+    base = max(gross, dec(rate["base_min"]))
+    return base if rate["base_max"] is None else min(base, dec(rate["base_max"]))
+
+
+def employer_contributions(gross: Decimal, rates: list[Mapping[str, Any]]) -> Decimal:
+    """The employer's shares on ``gross``, as a pay run computes them."""
+    return sum((money(contribution_base(gross, r) * dec(r["employer_rate"])) for r in rates), ZERO)
+
+
 @action("pay_run.calculate", MANAGE)
 def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
     """Compute the payslips of a month for every active employee with a salary (see the module doc)."""
@@ -498,15 +515,7 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
         if e.cost_center_id is None
     ]
     raise_if(errors)
-    rates = (
-        tx.conn.execute(
-            select(s.social_insurance_rate)
-            .where(s.social_insurance_rate.c.active.is_(True))
-            .order_by(s.social_insurance_rate.c.code)
-        )
-        .mappings()
-        .all()
-    )
+    rates = active_rates(tx.conn)
     brackets = _brackets(tx.conn)
     basic = _setting(tx.conn, "monthly_basic_deduction")
     items = _active_items(tx.conn, start, end)
@@ -536,15 +545,12 @@ def calculate_pay_run(tx: Tx, period: str, pay_date: Any) -> dict[str, Any]:
         employer = {"social_insurance": ZERO, "housing_fund": ZERO}
         employer_lines: list[tuple[str, str, Decimal]] = []
         for r in rates:
-            contribution_base = max(gross, dec(r["base_min"]))
-            if r["base_max"] is not None:
-                contribution_base = min(contribution_base, dec(r["base_max"]))
             if r["employee_rate"]:
-                share = money(contribution_base * dec(r["employee_rate"]))
+                share = money(contribution_base(gross, r) * dec(r["employee_rate"]))
                 insurance[r["kind"]] += share
                 lines.append((r["code"], r["kind"], share))
             if r["employer_rate"]:
-                paid_by_employer = money(contribution_base * dec(r["employer_rate"]))
+                paid_by_employer = money(contribution_base(gross, r) * dec(r["employer_rate"]))
                 employer[r["kind"]] += paid_by_employer
                 employer_lines.append((r["code"], EMPLOYER_KINDS[r["kind"]], paid_by_employer))
         special = sum((a for _, kind, a in mine if kind == "special_deduction"), ZERO)
