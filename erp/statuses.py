@@ -78,15 +78,19 @@ STATUS_LABELS: dict[str, str] = {
     "acknowledged": N_("Acknowledged"),
 }
 
+PERIOD_STATUS_LABELS: dict[str, str] = {"open": N_("Open for posting"), "closed": N_("Closed for posting")}
+"""An accounting period's status reads apart from a document's: a closed period is 已结账 (closed for posting),
+a closed order 已关闭."""
+
 # Columns of lists and headers whose values are status codes.
 STATUS_COLUMNS = frozenset({"status", "order_status", "inspection"})
 
 
-def status_label(code: Any) -> str:
+def status_label(code: Any, labels: dict[str, str] = STATUS_LABELS) -> str:
     """The label of a status code in the current language; an unknown code is shown as it is stored."""
     if code is None or code == "":
         return ""
-    label = STATUS_LABELS.get(str(code))
+    label = labels.get(str(code))
     return t(label) if label is not None else str(code)
 
 

@@ -250,6 +250,7 @@ def test_refused_documents_show_errors_beside_fields_and_save_nothing(
     at.button(key="periods:2026-04:close:0:new:button").click()
     at.run()
     assert "Closed 2026-04." in successes(at)
+    assert "2026-04 is Closed for posting." in [m.value for m in at.markdown]
     open_page(at, "journals")
     at.selectbox(key="journals:list:open").select("JE-000001")
     at.run()

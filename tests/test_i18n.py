@@ -5,6 +5,7 @@ from __future__ import annotations
 from erp.fields import Int
 from erp.i18n import language, normalize_language, t
 from erp.i18n_catalog import messages, missing, unused
+from erp.statuses import PERIOD_STATUS_LABELS, status_label
 
 
 def test_every_message_has_a_chinese_translation() -> None:
@@ -34,3 +35,11 @@ def test_field_errors_come_in_the_users_language() -> None:
             field.parse("abc", None)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001
             assert str(exc) == "必须是整数"
+
+
+def test_a_closed_period_reads_apart_from_a_closed_document() -> None:
+    with language("zh_CN"):
+        assert status_label("closed") == "已关闭"
+        assert status_label("closed", PERIOD_STATUS_LABELS) == "已结账"
+        assert status_label("open", PERIOD_STATUS_LABELS) == "未结账"
+        assert status_label("unknown_code", PERIOD_STATUS_LABELS) == "unknown_code"

@@ -33,7 +33,7 @@ from erp.read.documents import (
     open_document,
 )
 from erp.services.base import Session
-from erp.statuses import STATUS_COLUMNS, status_label
+from erp.statuses import STATUS_COLUMNS, STATUS_LABELS, status_label
 
 from .forms import errors_by_field, field_widget, form_prefix, pending_errors, show_errors, show_flash, widget_value
 from .listing import PAGE_SIZES, all_or_value
@@ -51,18 +51,20 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _cell(name: str, value: Any) -> Any:
+def _cell(name: str, value: Any, statuses: dict[str, str]) -> Any:
     """A value as a grid shows it: statuses by their label, amounts as numbers, everything else as it is."""
     if name in STATUS_COLUMNS and value is not None:
-        return status_label(value)
+        return status_label(value, statuses)
     return _shown(value)
 
 
-def table(rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> None:
-    """Rows as a read-only grid with the labelled columns only, in the labels' order (statuses as labels; the
-    CSV download keeps the stored codes)."""
+def table(
+    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], statuses: dict[str, str] = STATUS_LABELS
+) -> None:
+    """Rows as a read-only grid with the labelled columns only, in the labels' order (statuses as labels, from
+    ``statuses``; the CSV download keeps the stored codes)."""
     st.dataframe(
-        [{t(label): _cell(name, row.get(name)) for name, label in labels.items()} for row in rows],
+        [{t(label): _cell(name, row.get(name), statuses) for name, label in labels.items()} for row in rows],
         hide_index=True,
     )
 

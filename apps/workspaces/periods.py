@@ -11,7 +11,7 @@ from components.navigation import page_session
 from erp.i18n import t
 from erp.read.ledger import PERIOD_LABELS, fiscal_years, periods
 from erp.services import ledger
-from erp.statuses import status_label
+from erp.statuses import PERIOD_STATUS_LABELS, status_label
 
 session = page_session(__file__)
 with session.read() as conn:
@@ -28,7 +28,7 @@ year = st.selectbox(
 )
 with session.read() as conn:
     rows = periods(conn, year)
-table(rows, PERIOD_LABELS)
+table(rows, PERIOD_LABELS, PERIOD_STATUS_LABELS)
 download(rows, PERIOD_LABELS, session=session, key="periods", name="fiscal_periods")
 
 chosen = st.selectbox(
@@ -36,7 +36,7 @@ chosen = st.selectbox(
 )
 if chosen is not None:
     status = next(r["status"] for r in rows if r["code"] == chosen)
-    st.write(t("{period} is {status}.", period=chosen, status=status_label(status)))
+    st.write(t("{period} is {status}.", period=chosen, status=status_label(status, PERIOD_STATUS_LABELS)))
     show_flashes(f"periods:{chosen}:")
     if status == "open":
         action_button(
