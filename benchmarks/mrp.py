@@ -21,6 +21,12 @@ the views over them (mrp_planned_orders, mrp_records, mrp_pegging). Printed:
   writing tables of the same rows and columns as the MRP models wrote, handed over as cheaply as the models
   hand theirs (the least any implementation must do), and the ratios mrp / floor (wall and CPU);
 - reference_s, reference_cpu_s: the per-item loop (erp/planning/reference.py) planning the same problem (loop only).
+
+Before the sizes, once: compile_s, a fresh process planning a tiny problem with an empty kernel cache would
+compile the engine's numba kernels (done once after an install, then cached on disk; 0 when already cached), and
+imports_s, what mrp_s includes for a process that has not yet run a Python model: importing pandas (DuckDB's
+Python client imports it to read the Arrow table a model returns), numba and erp.planning, and loading the
+compiled kernels from the cache.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import json
 import os
 import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,6 +143,33 @@ def _cheapest(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
+FRESH = """
+import time
+import duckdb, numpy, pyarrow  # dbt has imported these before any model runs
+started = time.perf_counter()
+import pandas
+from erp.planning.engine import engine_plan
+from erp.planning.problem import load_problem
+from erp.planning.tables import plan_tables
+imported = time.perf_counter()
+from erp.planning.synthetic import synthetic_problem
+problem = load_problem(**synthetic_problem(50, depth=3, horizon_weeks=8, seed=1))
+planning = time.perf_counter()
+plan_tables(problem, engine_plan(problem))
+print(imported - started, time.perf_counter() - planning)
+"""
+
+
+def fresh_process() -> tuple[float, float]:
+    """A new interpreter importing what dbt has not (pandas, numba, erp.planning) and planning a tiny problem:
+    the seconds of the imports, and of the tiny plan (loading the compiled kernels, or compiling them)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1]
+    )
+    imports, tiny = (float(v) for v in done.stdout.split())
+    return imports, tiny
+
+
 def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdir: Path) -> dict:
     problem = synthetic_problem(n_items, depth=depth, horizon_weeks=weeks, seed=seed)
     run_dir = workdir / f"items_{n_items}"
@@ -212,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-reference", action="store_true", help="skip the per-item reference loop")
     args = parser.parse_args(argv)
+    first_imports, first_tiny = fresh_process()
+    imports, tiny = fresh_process()
+    print(f"compile_s={max(first_tiny - tiny, 0):.2f}  imports_s={imports + tiny:.2f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="erp-mrp-bench-") as tmp:
         os.environ.setdefault("ERP_HOME", str(Path(tmp) / "home"))
         for size in (int(s) for s in args.items.split(",")):

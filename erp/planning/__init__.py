@@ -1,6 +1,6 @@
 """Material requirements planning: regenerative, time-phased, multi-level (issue 8).
 
-`plan_mrp` (the vectorised engine) and `plan_reference` (the per-item loop that serves as the executable
+`plan_mrp` (the compiled engine) and `plan_reference` (the per-item loop that serves as the executable
 specification) take the same frames and return the same `MrpResult`; nothing here needs a database.
 
 Inputs (extra columns are ignored; missing optional columns and empty cells take the default shown):

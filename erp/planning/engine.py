@@ -1,37 +1,23 @@
-"""The fast MRP engine: the reference semantics, vectorised with numpy.
+"""The fast MRP engine: the reference semantics as compiled loops (`erp.planning.kernels`).
 
 Items are planned level by level (low-level code). The working grids are (weeks, items) with the items in
-planning order, so a level is one contiguous block of columns. Within a level the loop runs over the weeks,
-each step netting and lot-sizing every item of the level at once (one contiguous row of the block); the
-level's planned releases are then pushed to the components through the BOM edges with one scatter-add. Cost
-grows with items x weeks, not with BOM depth beyond the number of levels. The grids are returned as they are
-(`Plan.layout` maps items to columns): the stored tables read them directly, and only the pandas frames
-(`Plan.item_grid`) pay for a copy in item order. No database is needed: frames in, frames out (a dbt Python
-model can call it).
+planning order, so a level is one contiguous block of columns; each item is netted and lot-sized week by
+week, then the level's planned releases are pushed to the components through the BOM edges. Cost grows with
+items x weeks, not with BOM depth. The grids are returned as they are (`Plan.layout` maps items to columns):
+the stored tables read them directly, and only the pandas frames (`Plan.item_grid`) pay for a copy in item
+order. No database is needed: frames in, frames out (a dbt Python model can call it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import mmap
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from erp.planning.output import (
-    BELOW_SAFETY_STOCK,
-    CANCEL,
-    EXPEDITE,
-    FORECAST,
-    NONE,
-    ORDER,
-    PARENT,
-    RESCHEDULE_IN,
-    RESCHEDULE_OUT,
-    MrpResult,
-    Plan,
-    to_frames,
-)
-from erp.planning.problem import DEFAULT_HORIZON_WEEKS, FOQ, POQ, Problem, load_problem, ranges
+from erp.planning import kernels
+from erp.planning.output import MrpResult, Plan, to_frames
+from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,282 +37,144 @@ def plan_mrp(
     return to_frames(problem, engine_plan(problem))
 
 
-def _grid(rows: int, cols: int, row: np.ndarray, col: np.ndarray, qty: np.ndarray) -> np.ndarray:
-    """Sum quantities into a (rows, cols) grid."""
-    flat = np.zeros(rows * cols, dtype=np.int64)
-    np.add.at(flat, row * cols + col, qty)
-    return flat.reshape(rows, cols)
+def _ints(values: np.ndarray) -> np.ndarray:
+    """``values`` as a contiguous int64 array (a copy only if needed): each kernel is compiled for one
+    signature, so every call must pass the same array types to reuse the cached machine code."""
+    return np.ascontiguousarray(values, dtype=np.int64)
 
 
-def _group_starts(keys: np.ndarray) -> np.ndarray:
-    """For sorted keys: True where a new group begins."""
-    starts = np.ones(len(keys), dtype=bool)
-    starts[1:] = keys[1:] != keys[:-1]
-    return starts
+def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> np.ndarray:
+    """A zero-filled array in private memory straight from the system (zero pages until written).
 
-
-def _exclusive_group_cumsum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Running total of earlier values in the same group (groups are runs marked by ``starts``)."""
-    total = np.cumsum(values)
-    before = total - values
-    return before - np.maximum.accumulate(np.where(starts, before, 0))
+    Not `np.zeros`: numpy asks for transparent huge pages for large arrays, and first touching those in a fresh
+    process cost more CPU than small pages (measured on the 2-core build machine, first plan in a process:
+    100,000 items 1.5-1.7 s against 1.05-1.1 s, 300,000 items 3.7-4.4 s against 2.3-2.9 s). Only a repeated
+    plan in one process gains from huge pages (about 0.2 s at 100,000 items); a build plans once per process."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size == 0:
+        return np.zeros(shape, dtype=dtype)
+    memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
 def engine_plan(p: Problem) -> Plan:
+    """Plan a checked problem (see the module docstring); the heavy loops are `erp.planning.kernels`."""
     n, horizon = p.n_items, p.horizon
-    weeks = np.arange(horizon, dtype=np.int64)
-
-    # Items in planning order (low-level code, then input order), so that each level is one contiguous block
-    # of columns in the (weeks, items) working grids: a week's step reads and writes contiguous memory.
-    by_level = np.lexsort((np.arange(n), p.llc))
+    llc = _ints(p.llc)
+    # Items in planning order (low-level code, then input order): each level is one block of columns.
+    by_level = np.argsort(llc, kind="stable")
     pos = np.empty(n, dtype=np.int64)
     pos[by_level] = np.arange(n)
-    bounds = np.r_[0, np.flatnonzero(np.diff(p.llc[by_level])) + 1, n] if n else np.zeros(1, dtype=np.int64)
+    bounds = np.r_[0, np.flatnonzero(np.diff(llc[by_level])) + 1, n] if n else np.zeros(1, dtype=np.int64)
+    on_hand, safety, lead_weeks = _ints(p.on_hand), _ints(p.safety), _ints(p.lead_weeks)
+    lot_rule, lot_periods = _ints(p.lot_rule), _ints(p.lot_periods)
 
-    forecast = p.dem_forecast
-    orders_t = _grid(horizon, n, p.dem_period[~forecast], pos[p.dem_item[~forecast]], p.dem_qty[~forecast])
-    forecast_t = _grid(horizon, n, p.dem_period[forecast], pos[p.dem_item[forecast]], p.dem_qty[forecast])
-    independent_t = np.maximum(orders_t, forecast_t, out=forecast_t)
-    scheduled_t = _grid(horizon, n, p.sr_period, pos[p.sr_item], p.sr_qty)
-    dependent_t = np.zeros((horizon, n), dtype=np.int64)
-
-    # BOM edges grouped by the parent's position (CSR), keeping input order within a parent.
-    edge_parent = pos[p.bom_parent]
-    edge_order = np.argsort(edge_parent, kind="stable")
-    edge_child = pos[p.bom_child][edge_order]
-    edge_factor = p.bom_factor[edge_order]
+    # BOM edges grouped by the parent's column (CSR), keeping input order within a parent; edge_row: BOM row.
+    edge_parent = pos[_ints(p.bom_parent)]
+    edge_row = np.argsort(edge_parent, kind="stable")
+    edge_child = pos[_ints(p.bom_child)][edge_row]
+    edge_factor = np.ascontiguousarray(p.bom_factor[edge_row], dtype=np.float64)
     edge_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(edge_parent, minlength=n), out=edge_ptr[1:])
-    dependent_flat = dependent_t.reshape(-1)
-    out_parents: list[tuple[np.ndarray, ...]] = []
-    pab_out = np.empty((horizon, n), dtype=np.int64)
-    net_out = np.empty((horizon, n), dtype=np.int64)
-    qty_out = np.empty((horizon, n), dtype=np.int64)
-    rel_out = np.zeros((horizon, n), dtype=np.int64)
 
-    for level in range(len(bounds) - 1):
-        a, b = int(bounds[level]), int(bounds[level + 1])
-        il = by_level[a:b]
-        size = b - a
-        gross = independent_t[:, a:b] + dependent_t[:, a:b]  # (weeks, items of the level), contiguous
-        sr = scheduled_t[:, a:b]
-        safety = p.safety[il]
-        rule = p.lot_rule[il]
-        lot = np.where(rule == FOQ, p.lot_qty[il], 1)  # 1 leaves L4L and POQ quantities unchanged
-        any_foq = bool((rule == FOQ).any())
-        poq = rule == POQ
-        min_qty = p.min_qty[il]
-        multiple = np.where(p.multiple[il] > 0, p.multiple[il], 1)
-        any_multiple = bool((multiple > 1).any())
-        any_poq = bool(poq.any())
-        if any_poq:
-            # window[t] = sum over weeks t .. t+P-1 (cut at the horizon) of (GR - SR), plus safety stock;
-            # computed for the POQ items of the level only
-            cols = np.flatnonzero(poq)
-            running = np.zeros((horizon + 1, len(cols)), dtype=np.int64)
-            np.cumsum(gross[:, cols] - sr[:, cols], axis=0, out=running[1:])
-            ends = np.minimum(weeks[:, None] + p.lot_periods[il[cols]][None, :], horizon)
-            window = np.take_along_axis(running, ends, axis=0) - running[:-1] + safety[cols]
-            poq_short = np.empty(len(cols), dtype=bool)
+    dem_item, dem_period, dem_qty, dem_row = _ints(p.dem_item), _ints(p.dem_period), _ints(p.dem_qty), _ints(p.dem_row)
+    dem_forecast = np.ascontiguousarray(p.dem_forecast, dtype=np.bool_)
+    by_cell = np.argsort(dem_item * horizon + dem_period, kind="stable")  # rows by item, week, then row
+    sr_item, sr_period, sr_qty, sr_row = _ints(p.sr_item), _ints(p.sr_period), _ints(p.sr_qty), _ints(p.sr_row)
+    independent = _zeros((horizon, n), np.int64)
+    scheduled = _zeros((horizon, n), np.int64)
+    kernels.demand_grids(
+        pos, dem_item, dem_period, dem_qty, dem_forecast, by_cell, sr_item, sr_period, sr_qty, independent, scheduled
+    )
 
-        pab = p.on_hand[il].copy()
-        pab_lvl, net_lvl, qty_lvl = pab_out[:, a:b], net_out[:, a:b], qty_out[:, a:b]
-        available = np.empty(size, dtype=np.int64)
-        short = np.empty(size, dtype=bool)
-        for t in range(horizon):
-            np.add(pab, sr[t], out=available)
-            available -= gross[t]
-            net = net_lvl[t]
-            np.subtract(safety, available, out=net)
-            np.maximum(net, 0, out=net)
-            np.greater(net, 0, out=short)
-            qty = qty_lvl[t]
-            if any_foq:
-                np.floor_divide(-net, lot, out=qty)
-                qty *= -lot
-            else:
-                qty[:] = net
-            if any_poq:
-                np.take(short, cols, out=poq_short)
-                cover = window[t] - pab[cols]
-                qty[cols] = np.where(poq_short, np.maximum(qty[cols], cover), qty[cols])
-            np.maximum(qty, min_qty, out=qty, where=short)
-            if any_multiple:
-                np.floor_divide(-qty, multiple, out=qty)
-                qty *= -multiple
-            np.add(available, qty, out=pab_lvl[t])
-            pab = pab_lvl[t]
+    dependent = _zeros((horizon, n), np.int64)
+    projected = _zeros((horizon, n), np.int64)
+    net = _zeros((horizon, n), np.int64)
+    receipts = _zeros((horizon, n), np.int64)
+    releases = _zeros((horizon, n), np.int64)
+    cover = _zeros((horizon, n), np.int32)  # weeks back to the covering planned order, for pegging
+    order_count = np.empty(n, dtype=np.int64)
+    pushes = kernels.plan_levels(
+        bounds,
+        by_level,
+        on_hand,
+        safety,
+        lot_rule,
+        _ints(p.lot_qty),
+        lot_periods,
+        _ints(p.min_qty),
+        _ints(p.multiple),
+        lead_weeks,
+        edge_ptr,
+        edge_child,
+        edge_factor,
+        independent,
+        dependent,
+        scheduled,
+        projected,
+        net,
+        receipts,
+        releases,
+        cover,
+        order_count,
+    )
+    # Output rows are counted or bounded, allocated (`_zeros`) and filled in place; the unused tail of a bound
+    # is never touched, so it costs no memory.
+    order_start = np.r_[0, np.cumsum(order_count)]
+    orders = _zeros((4, order_start[-1]), np.int64)
+    kernels.planned_orders(by_level, lead_weeks, receipts, order_start, orders)
+    order_item, order_due, order_release, order_qty = orders
 
-        # Planned releases: due week - lead time in weeks; a release before period 1 falls into period 1.
-        lead = np.minimum(p.lead_weeks[il], horizon - 1)
-        rel_lvl = rel_out[:, a:b]
-        local = np.arange(size)
-        rel_lvl[0] = np.cumsum(qty_lvl, axis=0)[lead, local]
-        for shift in np.unique(lead):  # items grouped by lead time: one shifted block copy each
-            cols_l = np.flatnonzero(lead == shift)
-            rel_lvl[1 : horizon - shift, cols_l] = qty_lvl[1 + shift :, cols_l]
-            rel_lvl[max(1, horizon - shift) :, cols_l] = 0
-
-        # Dependent demand: every release x each BOM edge's factor, added onto the components (deeper levels).
-        if not len(edge_child) or edge_ptr[b] == edge_ptr[a]:
-            continue
-        rel_week, rel_local = np.nonzero(rel_lvl)
-        if len(rel_week):
-            parent = rel_local + a
-            count = edge_ptr[parent + 1] - edge_ptr[parent]
-            edges = ranges(edge_ptr[parent], count)
-            if len(edges):
-                cells = np.repeat(rel_week * n, count) + edge_child[edges]  # component's (week, position)
-                released = np.repeat(rel_lvl[rel_week, rel_local], count)
-                add = np.rint(released * edge_factor[edges]).astype(np.int64)
-                np.add.at(dependent_flat, cells, add)
-                out_parents.append((cells, edges, add))
-
-    # Planned orders in item, due-week order: the receipts grid's mask with its columns in input order.
-    order_item, order_due = np.nonzero(np.ascontiguousarray((qty_out != 0)[:, pos].T))
-    order_qty = qty_out[order_due, pos[order_item]]
-    order_release = order_due - p.lead_weeks[order_item]
-
-    def gross(items: np.ndarray) -> np.ndarray:
-        """Gross requirements of some items, shape (items, weeks)."""
-        return (independent_t[:, pos[items]] + dependent_t[:, pos[items]]).T
-
-    exc = _exceptions(p, gross, order_item, order_due, order_release, order_qty)
-    pegs = _pegging(p, orders_t, pos, order_item, order_due, out_parents, edge_order)
+    # At most: every item below safety stock, every order late, a message per scheduled receipt.
+    exc = _zeros((6, n + orders.shape[1] + len(sr_item)), np.int64)
+    by_receipt = np.lexsort((sr_row, sr_period, sr_item))
+    found = kernels.exceptions(
+        pos, on_hand, safety, independent, dependent, orders, sr_item, sr_period, sr_qty, sr_row, by_receipt, exc
+    )
+    exc = exc[:, :found]
+    # At most: every order row, every forecast row, every dependent requirement above 0.
+    pegs = _zeros((5, len(dem_item) + pushes), np.int64)
+    found = kernels.pegging(
+        pos,
+        bounds,
+        dem_item,
+        dem_period,
+        dem_qty,
+        dem_forecast,
+        dem_row,
+        by_cell,
+        edge_ptr,
+        edge_child,
+        edge_factor,
+        edge_row,
+        _ints(p.bom_child)[edge_row],
+        releases,
+        cover,
+        pegs,
+    )
+    pegs = pegs[:, :found]
     return Plan(
-        independent=independent_t,
-        dependent=dependent_t,
-        scheduled=scheduled_t,
-        projected=pab_out,
-        net=net_out,
-        receipts=qty_out,
-        releases=rel_out,
+        independent=independent,
+        dependent=dependent,
+        scheduled=scheduled,
+        projected=projected,
+        net=net,
+        receipts=receipts,
+        releases=releases,
         order_item=order_item,
         order_due=order_due,
         order_release=order_release,
         order_qty=order_qty,
-        **exc,
-        **pegs,
+        exc_kind=exc[0],
+        exc_item=exc[1],
+        exc_period=exc[2],
+        exc_qty=exc[3],
+        exc_to=exc[4],
+        exc_seq=exc[5],
+        peg_order=pegs[0],
+        peg_period=pegs[1],
+        peg_kind=pegs[2],
+        peg_seq=pegs[3],
+        peg_qty=pegs[4],
         layout=pos,
     )
-
-
-def _exceptions(
-    p: Problem,
-    gross: Callable[[np.ndarray], np.ndarray],
-    item: np.ndarray,
-    due: np.ndarray,
-    release: np.ndarray,
-    qty: np.ndarray,
-) -> dict[str, np.ndarray]:
-    horizon = p.horizon
-    parts = []
-    # below safety stock at the horizon start
-    short = np.flatnonzero(p.on_hand < p.safety)
-    parts.append(
-        (
-            np.full(len(short), BELOW_SAFETY_STOCK),
-            short,
-            np.zeros(len(short), np.int64),
-            (p.safety - p.on_hand)[short],
-            np.full(len(short), NONE),
-            np.zeros(len(short), np.int64),
-        )
-    )
-    # planned orders released before period 1
-    late = release < 0
-    parts.append(
-        (
-            np.full(int(late.sum()), EXPEDITE),
-            item[late],
-            due[late],
-            qty[late],
-            release[late],
-            item[late] * horizon + due[late],
-        )
-    )
-    # scheduled receipts: needed where the supply before them stops covering gross demand + safety stock
-    if len(p.sr_item):
-        order = np.lexsort((p.sr_row, p.sr_period, p.sr_item))
-        sr_item, sr_week, sr_qty, sr_row = p.sr_item[order], p.sr_period[order], p.sr_qty[order], p.sr_row[order]
-        supply_before = _exclusive_group_cumsum(sr_qty, _group_starts(sr_item))
-        # supply needed by the end of each week, only for items with receipts (non-decreasing per item)
-        with_sr, sr_pos = np.unique(sr_item, return_inverse=True)
-        need = p.safety[with_sr, None] + np.cumsum(gross(with_sr), axis=1) - p.on_hand[with_sr, None]
-        needed = np.empty(len(sr_item), dtype=np.int64)
-        step = 200_000
-        for lo in range(0, len(sr_item), step):
-            hi = lo + step
-            needed[lo:hi] = (need[sr_pos[lo:hi]] <= supply_before[lo:hi, None]).sum(axis=1)
-        kind = np.select(
-            [needed >= horizon, needed < sr_week, needed > sr_week], [CANCEL, RESCHEDULE_IN, RESCHEDULE_OUT], -1
-        )
-        hit = kind >= 0
-        to = np.where(kind == CANCEL, NONE, needed)
-        parts.append((kind[hit], sr_item[hit], sr_week[hit], sr_qty[hit], to[hit], sr_row[hit]))
-    names = ("exc_kind", "exc_item", "exc_period", "exc_qty", "exc_to", "exc_seq")
-    return {
-        name: np.concatenate([np.asarray(part[i], dtype=np.int64) for part in parts]) for i, name in enumerate(names)
-    }
-
-
-def _pegging(
-    p: Problem,
-    orders_t: np.ndarray,
-    pos: np.ndarray,
-    item: np.ndarray,
-    due: np.ndarray,
-    parents: list[tuple[np.ndarray, ...]],
-    edge_order: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Each demand source (order row, unconsumed forecast, parent's dependent demand) pegged to the planned
-    order whose window holds its week. Cells are (week, planning position) of the working grids: week * n + pos.
-    ``parents``: per level, the components' cells, BOM edges (in the engine's edge order) and quantities."""
-    horizon, n = p.horizon, p.n_items
-    # Planned orders by item and due week (their published order); each covers its due week, a POQ order
-    # also the rest of its period window up to the next planned order of the item.
-    keys = item * horizon + due
-    if not np.all(keys[1:] > keys[:-1]):
-        order = np.argsort(keys)
-        keys, item, due = keys[order], item[order], due[order]
-    next_due = np.full(len(keys), horizon, dtype=np.int64)
-    same = item[1:] == item[:-1]
-    next_due[:-1][same] = due[1:][same]
-    poq = p.lot_rule[item] == POQ
-    last = np.where(poq, np.minimum(np.minimum(due + p.lot_periods[item] - 1, next_due - 1), horizon - 1), due)
-
-    # cover[week * n + pos] = 1 + the planned order (position in keys) whose window holds the week, 0: none
-    cover = np.zeros(horizon * n, dtype=np.int32)
-    first = due * n + pos[item]
-    span = last - due + 1
-    number = np.arange(1, len(keys) + 1, dtype=np.int32)
-    if len(span) and span.max() == 1:
-        cover[first] = number
-    else:
-        steps = ranges(np.zeros(len(span), dtype=np.int64), span)
-        cover[np.repeat(first, span) + steps * n] = np.repeat(number, span)
-
-    parts: list[tuple[np.ndarray, ...]] = []
-
-    def peg(cells: np.ndarray, kind: int, seq: np.ndarray, qty: np.ndarray) -> None:
-        found = cover[cells]
-        ok = (found > 0) & (qty > 0)
-        parts.append((keys[found[ok] - 1], cells[ok] // n, np.full(int(ok.sum()), kind), seq[ok], qty[ok]))
-
-    fc = p.dem_forecast
-    peg(p.dem_period[~fc] * n + pos[p.dem_item[~fc]], ORDER, p.dem_row[~fc], p.dem_qty[~fc])
-    # forecast rows: what the week's orders leave of them, consumed in row order
-    f_item, f_week, f_qty, f_row = p.dem_item[fc], p.dem_period[fc], p.dem_qty[fc], p.dem_row[fc]
-    f_sort = np.lexsort((f_row, f_week, f_item))
-    f_item, f_week, f_qty, f_row = f_item[f_sort], f_week[f_sort], f_qty[f_sort], f_row[f_sort]
-    f_before = _exclusive_group_cumsum(f_qty, _group_starts(f_item * horizon + f_week))
-    f_left = np.clip(f_before + f_qty - orders_t[f_week, pos[f_item]], 0, f_qty)
-    peg(f_week * n + pos[f_item], FORECAST, f_row, f_left)
-    for cells, edges, qty in parents:
-        peg(cells, PARENT, edge_order[edges], qty)
-    names = ("peg_order", "peg_period", "peg_kind", "peg_seq", "peg_qty")
-    if not parts:
-        return {name: np.zeros(0, dtype=np.int64) for name in names}
-    return {
-        name: np.concatenate([np.asarray(part[i], dtype=np.int64) for part in parts]) for i, name in enumerate(names)
-    }

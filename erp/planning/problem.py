@@ -1,6 +1,6 @@
 """Checks the MRP input frames and turns them into one array-shaped planning problem.
 
-Both MRP implementations (the reference loop and the vectorised engine) start from the same `Problem`, so
+Both MRP implementations (the reference loop and the compiled engine) start from the same `Problem`, so
 they cannot disagree about parsing, defaults or calendar arithmetic; they differ only in how they plan.
 
 Quantities become integers in millionths (the store keeps quantities as NUMERIC(18, 6)), so netting and

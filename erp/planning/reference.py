@@ -1,6 +1,6 @@
 """The executable specification of MRP: a plain loop over items and weeks.
 
-Slow (a few seconds per 100,000 items) but written to be read against issue 8; the vectorised engine in
+Slow (a few seconds per 100,000 items) but written to be read against issue 8; the compiled engine in
 `erp.planning.engine` must give exactly the same plan, which the test suite checks on random problems.
 Quantities are integer millionths (see `erp.planning.problem`), so every comparison below is exact.
 """
