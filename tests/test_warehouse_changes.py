@@ -61,6 +61,31 @@ def test_another_as_of_date_or_edited_project_means_a_full_build(
     assert changes.changed_tables(settings, AS_OF) is None
 
 
+def test_the_project_hash_follows_the_code_not_the_caches_written_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytecode and numba's compiled kernels land in __pycache__ as builds run: hashed, the build that compiled a
+    kernel would make the next everyday build a full one."""
+    project, planning = tmp_path / "dbt_project", tmp_path / "erp" / "planning"
+    (project / "models").mkdir(parents=True)
+    planning.mkdir(parents=True)
+    (project / "models" / "m.sql").write_text("select 1 as x", encoding="utf-8")
+    (planning / "kernels.py").write_text("def plan(): ...", encoding="utf-8")
+    monkeypatch.setattr(changes, "planning_package_dir", lambda: planning)
+    before = changes.project_hash(project)
+    for cache in (planning / "__pycache__", project / "models" / "__pycache__"):
+        cache.mkdir()
+        (cache / "kernels.plan-12.py311.nbi").write_bytes(b"index")
+        (cache / "kernels.plan-12.py311.1.nbc").write_bytes(b"machine code")
+        (cache / "kernels.cpython-311.pyc").write_bytes(b"bytecode")
+    assert changes.project_hash(project) == before
+    (planning / "kernels.py").write_text("def plan(): return 1", encoding="utf-8")
+    assert changes.project_hash(project) != before
+    (planning / "kernels.py").write_text("def plan(): ...", encoding="utf-8")
+    (project / "models" / "m.sql").write_text("select 2 as x", encoding="utf-8")
+    assert changes.project_hash(project) != before
+
+
 def test_a_change_driven_build_refreshes_its_tables_and_a_hand_picked_one_forgets_all(settings: Settings) -> None:
     publish_state(settings)
     store(settings, "insert into stock_move values (2, 2, -3)")

@@ -54,10 +54,16 @@ def project_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
     for root, part in parts:
         path = root / part
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
-        for file in (f for f in files if f.suffix != ".pyc"):
+        for file in (f for f in files if not _is_cache(f.relative_to(root))):
             digest.update(f"\0{file.relative_to(root)}\0".encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def _is_cache(path: Path) -> bool:
+    """Files Python and numba write beside the code as it runs (bytecode, compiled kernels in ``__pycache__``):
+    not the project's files. Hashed, a build that compiles a kernel would make the next everyday build a full one."""
+    return path.suffix == ".pyc" or "__pycache__" in path.parts
 
 
 def planning_package_dir() -> Path:

@@ -7,12 +7,10 @@ one run at a time.
 """
 
 import datetime as dt
-import io
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import nullcontext, redirect_stdout
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -38,7 +36,8 @@ from dagster import (
     schedule,
     sensor,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, build_dbt_asset_selection, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, build_dbt_asset_selection, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from pydantic import Field
 from sqlalchemy import func, select
 
@@ -47,7 +46,7 @@ from erp.config import Settings
 from erp.db import make_engine
 from erp.errors import ServiceError
 from erp.i18n import t
-from erp.warehouse.changes import dbt_selection, load_manifest, models_to_rebuild, store_changes
+from erp.warehouse.changes import dbt_selection, models_to_rebuild, store_changes
 from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
@@ -66,6 +65,7 @@ from erp.warehouse.publish import (
     record_failure,
     record_node_results,
 )
+from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, run_dbt
 from pipelines.project import warehouse_project
 from pipelines.resources import Progress, WarehouseResource
 
@@ -112,7 +112,7 @@ class ChangePlan:
 
 def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
     """What an everyday run needs to build (erp.warehouse.changes); None: everything (no comparable publication)."""
-    manifest = load_manifest(Path(warehouse_project.manifest_path))
+    manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets([warehouse_dbt])  # parsed once
     # only the tables dbt reads (not e.g. the alert outbox: written, never read by dbt)
     sources = {source["identifier"] for source in manifest["sources"].values()}
     found = store_changes(settings, as_of, only=sources)
@@ -147,12 +147,8 @@ def _as_of(value: str) -> dt.date:
         raise Failure(t("as_of: {value} is not a date YYYY-MM-DD", value=value)) from None
 
 
-RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
-ERROR_EVENTS = {"RunResultError", "RunResultFailure", "RunResultWarning"}  # a failing node's message, at the end
-
-
 def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
-    """A finished dbt node (model, test, unit test ...) from one of dbt's JSON log events, else None."""
+    """A finished dbt node (model, test, unit test ...) from one of dbt's result events, else None."""
     if raw.get("info", {}).get("name") not in RESULT_EVENTS:
         return None
     data = raw.get("data", {})
@@ -169,33 +165,21 @@ def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
     )
 
 
-def _stream(
-    invocation: DbtCliInvocation,
-    context: AssetExecutionContext,
-    progress: Progress,
-    outcomes: dict[str, NodeOutcome],
-) -> Iterator[Any]:
-    """dagster-dbt's event stream, plus one progress line per finished node (dbt's own lines hidden when quiet).
-    ``outcomes`` collects every finished node, with the error message of a failing one."""
-    events = invocation.stream_raw_events()
-    while True:
-        with redirect_stdout(io.StringIO()) if progress.quiet else nullcontext():
-            event = next(events, None)
-        if event is None:
-            return
-        node = _node_outcome(event.raw_event)
-        if node is not None:
-            outcomes[node.unique_id] = node
-            if progress.out is not None:
-                progress.out(node_line(node))
-        _note_error(event.raw_event, outcomes)
-        yield from event.to_default_asset_events(
-            manifest=invocation.manifest,
-            dagster_dbt_translator=invocation.dagster_dbt_translator,
-            context=context,
-            target_path=invocation.target_path,
-            project=invocation.project,
-        )
+def _collector(progress: Progress, outcomes: dict[str, NodeOutcome]) -> Callable[[dict[str, Any]], None]:
+    """What to do with each of dbt's result and summary events as it comes: collect every finished node (with
+    the error message of a failing one) in ``outcomes`` and print its progress line."""
+    lock = threading.Lock()
+
+    def collect(raw: dict[str, Any]) -> None:
+        with lock:
+            node = _node_outcome(raw)
+            if node is not None:
+                outcomes[node.unique_id] = node
+                if progress.out is not None:
+                    progress.out(node_line(node))
+            _note_error(raw, outcomes)
+
+    return collect
 
 
 def _note_error(raw: dict[str, Any], outcomes: dict[str, NodeOutcome]) -> None:
@@ -244,23 +228,23 @@ def warehouse_dbt(
             started = time.monotonic()
             target = dbt_target_path(settings, run_id)
             outcomes: dict[str, NodeOutcome] = {}
-            with environment(env):  # the profile reads these; the dbt subprocess inherits them
-                invocation = dbt.cli(
+            with environment(env):  # the profile reads these
+                run = run_dbt(
+                    dbt,
+                    context,
                     dbt_build_args(as_of, config.full_refresh, unit_tests=config.refreshed_tables is None),
-                    context=context,
-                    raise_on_error=False,
-                    target_path=target,
+                    target,
+                    on_event=_collector(progress, outcomes),
+                    quiet=progress.quiet,
                 )
-                yield from _stream(invocation, context, progress, outcomes)
-                succeeded = invocation.is_successful()
             seconds = time.monotonic() - started
+            yield from run.asset_events(context, target)
             record_node_results(target, list(outcomes.values()))
             finish_dbt(settings, ticket, seconds)
             nodes = node_results(target)
             failed = [n for n in nodes if n.status in FAILED_STATUSES]
-            if failed or not succeeded:
-                error = invocation.get_error()
-                message = failure_message(failed, str(error) if error else None)
+            if failed or not run.success:
+                message = failure_message(failed, str(run.error) if run.error else None)
                 record_failure(settings, run_id, message)
                 discard_build(settings, run_id, keep_logs=True, locked=True)
                 raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})

@@ -1,0 +1,169 @@
+"""dbt inside the Dagster step's own process (dbtRunner), instead of dagster-dbt's `dbt` subprocess.
+
+The subprocess cost every build a Python start-up, dbt's imports (and numpy, pyarrow and the planning engine
+for the Python models) and the JSON encoding and decoding of each of dbt's log lines: about 7 s of CPU, a fifth
+of an everyday build, for nothing the build needs. The step's process has dbt imported already (dagster-dbt
+uses it to read the manifest). What stays as it was: the same dbt command line, the node selection dagster-dbt
+derives from the run's selected assets and checks, the same asset and check events (made from dbt's result
+events, in the shape of its JSON log lines, by dagster-dbt's own converter), dbt's log file and parse state in
+the run's target folder.
+
+dbt runs in the calling thread, so Ctrl-C (or a terminated run) interrupts it the way it interrupts dbt on the
+command line. The asset and check events are yielded when dbt is done (``erp build``'s progress lines come
+per node, as they finish). dbt-duckdb keeps its database open on a class after a run; it is closed here, before
+anything else opens the build file. A Python model imports the planning package into this process: a process
+that runs builds keeps the code it imported (each Dagster run and each `erp build` is a process of its own).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
+from dagster_dbt.asset_utils import (
+    DBT_INDIRECT_SELECTION_ENV,
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+
+from erp.warehouse.dbt import OFFLINE_ENV, environment, release_duckdb
+
+# dbt's events that say how a node ended (dagster-dbt turns these into asset and check events), and the summary
+# events at the end that carry a failing node's message.
+RESULT_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"})
+ERROR_EVENTS = frozenset({"RunResultError", "RunResultFailure", "RunResultWarning"})
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """One dbt invocation in this process: whether it passed, dbt's own error (a crash, a bad selection), and
+    the result and summary events as dbt's JSON log would have carried them, in the order they came."""
+
+    success: bool
+    error: BaseException | None
+    events: list[dict[str, Any]]
+    manifest: Mapping[str, Any]
+    translator: DagsterDbtTranslator
+    project: DbtProject | None
+
+    def asset_events(self, context: AssetExecutionContext, target_path: Path) -> Iterator[Any]:
+        """The Dagster events of the finished nodes (materialisations, check results), as dagster-dbt makes them."""
+        for raw in self.events:
+            if raw.get("info", {}).get("name") not in RESULT_EVENTS:
+                continue
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            yield from event.to_default_asset_events(
+                manifest=self.manifest,
+                dagster_dbt_translator=self.translator,
+                context=context,
+                target_path=target_path,
+                project=self.project,
+            )
+
+
+def dbt_command(
+    resource: DbtCliResource, context: AssetExecutionContext, args: Sequence[str], target_path: Path, quiet: bool
+) -> tuple[list[str], dict[str, str], Any]:
+    """The dbt arguments and environment dagster-dbt's ``DbtCliResource.cli`` would use for this step (its node
+    selection from the run's selected assets and checks), for dbtRunner; and dagster-dbt's invocation params."""
+    cleaned, selects, excludes = extract_runtime_selection_from_args(args)
+    params = get_updated_cli_invocation_params_for_context(
+        context=context,
+        manifest={},
+        dagster_dbt_translator=DagsterDbtTranslator(),
+        runtime_selects=selects,
+        runtime_excludes=excludes,
+    )
+    project_dir = str(params.dbt_project.project_dir if params.dbt_project else resource.project_dir)
+    env = dict(OFFLINE_ENV)
+    if params.indirect_selection:
+        env[DBT_INDIRECT_SELECTION_ENV] = params.indirect_selection
+    command = [
+        *resource.global_config_flags,
+        *(["--quiet"] if quiet else []),
+        *cleaned,
+        "--project-dir",
+        project_dir,
+        *(["--profiles-dir", resource.profiles_dir] if resource.profiles_dir else []),
+        *(["--profile", resource.profile] if resource.profile else []),
+        *(["--target", resource.target] if resource.target else []),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path),
+        *params.selection_args,
+    ]
+    return command, env, params
+
+
+# Full (oldest-generation) collections while dbt runs: at most one per this many younger ones (CPython's is 10).
+FULL_COLLECTION_EVERY = 100
+
+
+@contextmanager
+def fewer_full_collections() -> Iterator[None]:
+    """Spare dbt's run most of Python's full garbage collections.
+
+    A build process holds hundreds of thousands of objects before dbt starts (Dagster's definitions and its copy
+    of the manifest, the modules of Dagster, dbt and dagster-dbt), dbt adds its manifest and allocates many more
+    per node, and every full collection walks them all: about a sixth of a change-driven build's CPU. The objects
+    that exist when dbt starts are frozen (left out of collections) until it is done, and a full collection runs
+    at most once per FULL_COLLECTION_EVERY younger ones; the garbage of the run itself is still collected. Both
+    are undone afterwards."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], FULL_COLLECTION_EVERY))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def run_dbt(
+    resource: DbtCliResource,
+    context: AssetExecutionContext,
+    args: Sequence[str],
+    target_path: Path,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    quiet: bool = True,
+) -> DbtRun:
+    """Run ``dbt <args>`` for this asset step in this process. ``on_event`` sees each result or summary event as
+    it comes (from dbt's worker threads); ``quiet`` keeps dbt's own log lines off standard output."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    command, env, params = dbt_command(resource, context, args, target_path, quiet)
+    events: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def callback(msg: Any) -> None:
+        if msg.info.name not in RESULT_EVENTS and msg.info.name not in ERROR_EVENTS:
+            return
+        raw = msg_to_dict(msg)
+        with lock:
+            events.append(raw)
+        if on_event is not None:
+            on_event(raw)
+
+    with environment(env), fewer_full_collections():
+        try:
+            result = dbtRunner(callbacks=[callback]).invoke(command)
+        finally:
+            release_duckdb()
+    return DbtRun(
+        success=bool(result.success),
+        error=result.exception,
+        events=events,
+        manifest=params.manifest,
+        translator=params.dagster_dbt_translator,
+        project=params.dbt_project,
+    )

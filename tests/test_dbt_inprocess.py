@@ -1,0 +1,47 @@
+"""dbt in the Dagster step's process (pipelines/dbt_inprocess.py): the command it runs and the garbage collector
+settings it runs under. The runs themselves (asset and check events, a failing test blocking publish, dbt's log)
+are covered by tests/test_pipelines.py and tests/test_warehouse.py."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from dagster import build_asset_context
+
+from pipelines.dbt_inprocess import FULL_COLLECTION_EVERY, dbt_command, fewer_full_collections
+from pipelines.resources import DBT_GLOBAL_FLAGS, dbt_resource
+
+
+def test_the_command_is_the_one_the_cli_resource_would_run_with_paths_for_this_run(tmp_path: Path) -> None:
+    resource = dbt_resource()
+    target = tmp_path / "runs" / "r1" / "target"
+    args = ["build", "--vars", '{"as_of": "2026-06-30"}', "--select", "stg_ops__item+", "--no-write-json"]
+    command, env, _params = dbt_command(resource, build_asset_context(), args, target, quiet=True)
+    assert command[: len(DBT_GLOBAL_FLAGS) + 1] == [*DBT_GLOBAL_FLAGS, "--quiet"]
+    assert command[len(DBT_GLOBAL_FLAGS) + 1 : len(DBT_GLOBAL_FLAGS) + 5] == [
+        "build",
+        "--vars",
+        '{"as_of": "2026-06-30"}',
+        "--no-write-json",
+    ]
+    for flag, value in (
+        ("--project-dir", resource.project_dir),
+        ("--profiles-dir", resource.profiles_dir),
+        ("--target-path", str(target)),
+        ("--log-path", str(target)),  # dbt.log stays with the run's artifacts
+        ("--select", "stg_ops__item+"),
+    ):
+        assert command[command.index(flag) + 1] == value
+    assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
+    loud, _env, _params = dbt_command(resource, build_asset_context(), args, target, quiet=False)
+    assert "--quiet" not in loud  # the Dagster UI's runs keep dbt's own log lines in the step's output
+
+
+def test_dbt_runs_with_the_heap_frozen_and_rare_full_collections_and_both_are_undone() -> None:
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    kept = [object() for _ in range(1000)]
+    with fewer_full_collections():
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        assert gc.get_threshold()[:2] == thresholds[:2] and gc.get_threshold()[2] >= FULL_COLLECTION_EVERY
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
