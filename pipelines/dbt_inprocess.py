@@ -34,7 +34,7 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from erp.warehouse.dbt import OFFLINE_ENV, environment, release_duckdb
+from erp.warehouse.dbt import OFFLINE_ENV, invoke
 
 # dbt's events that say how a node ended (dagster-dbt turns these into asset and check events), and the summary
 # events at the end that carry a failing node's message.
@@ -138,7 +138,6 @@ def run_dbt(
 ) -> DbtRun:
     """Run ``dbt <args>`` for this asset step in this process. ``on_event`` sees each result or summary event as
     it comes (from dbt's worker threads); ``quiet`` keeps dbt's own log lines off standard output."""
-    from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
     command, env, params = dbt_command(resource, context, args, target_path, quiet)
@@ -154,11 +153,8 @@ def run_dbt(
         if on_event is not None:
             on_event(raw)
 
-    with environment(env), fewer_full_collections():
-        try:
-            result = dbtRunner(callbacks=[callback]).invoke(command)
-        finally:
-            release_duckdb()
+    with fewer_full_collections():
+        result = invoke(command, env, callback)
     return DbtRun(
         success=bool(result.success),
         error=result.exception,

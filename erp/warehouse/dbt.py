@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +155,18 @@ def release_duckdb() -> None:
 Progress = Callable[[NodeOutcome], None]
 
 
+def invoke(args: Sequence[str], env: Mapping[str, str], callback: Callable[[Any], None]) -> Any:
+    """dbtRunner in this process with ``env`` (and `OFFLINE_ENV`) set; dbt-duckdb's database is closed afterwards
+    so that whatever opens the build file next is not refused. Returns dbt's ``dbtRunnerResult``."""
+    from dbt.cli.main import dbtRunner
+
+    with environment({**env, **OFFLINE_ENV}):
+        try:
+            return dbtRunner(callbacks=[callback]).invoke(list(args))
+        finally:
+            release_duckdb()
+
+
 def run_dbt(
     command: list[str],
     env: Mapping[str, str],
@@ -165,7 +177,6 @@ def run_dbt(
     target_dir: Path | None = None,
 ) -> DbtOutcome:
     """Run one dbt command (e.g. ``["build", "--select", "marts"]``) against the ERP's project and profile."""
-    from dbt.cli.main import dbtRunner
 
     def callback(event: Any) -> None:
         if on_node is None or event.info.name != "NodeFinished":
@@ -195,11 +206,7 @@ def run_dbt(
         *(["--vars", json.dumps(dict(variables))] if variables is not None else []),
         *(["--quiet", "--no-use-colors"] if quiet else []),
     ]
-    with environment({**env, **OFFLINE_ENV}):
-        try:
-            result = dbtRunner(callbacks=[callback]).invoke(args)
-        finally:
-            release_duckdb()
+    result = invoke(args, env, callback)
     nodes = []
     for node_result in getattr(result.result, "results", None) or []:
         node = node_result.node
