@@ -29,7 +29,9 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject
 from dagster_dbt.asset_utils import (
     DBT_INDIRECT_SELECTION_ENV,
+    DbtCliInvocationPartialParams,
     extract_runtime_selection_from_args,
+    get_manifest_and_translator_from_dbt_assets,
     get_updated_cli_invocation_params_for_context,
 )
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
@@ -70,18 +72,34 @@ class DbtRun:
 
 
 def dbt_command(
-    resource: DbtCliResource, context: AssetExecutionContext, args: Sequence[str], target_path: Path, quiet: bool
+    resource: DbtCliResource,
+    context: AssetExecutionContext,
+    args: Sequence[str],
+    target_path: Path,
+    quiet: bool,
+    select: str | None = None,
 ) -> tuple[list[str], dict[str, str], Any]:
     """The dbt arguments and environment dagster-dbt's ``DbtCliResource.cli`` would use for this step (its node
-    selection from the run's selected assets and checks), for dbtRunner; and dagster-dbt's invocation params."""
+    selection from the run's selected assets and checks, or ``select`` with dbt's default indirect selection of
+    tests), for dbtRunner; and dagster-dbt's invocation params."""
     cleaned, selects, excludes = extract_runtime_selection_from_args(args)
-    params = get_updated_cli_invocation_params_for_context(
-        context=context,
-        manifest={},
-        dagster_dbt_translator=DagsterDbtTranslator(),
-        runtime_selects=selects,
-        runtime_excludes=excludes,
-    )
+    if select is not None:
+        manifest, translator, project = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+        params = DbtCliInvocationPartialParams(
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            selection_args=["--select", select],
+            indirect_selection=None,
+            dbt_project=project,
+        )
+    else:
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest={},
+            dagster_dbt_translator=DagsterDbtTranslator(),
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
     project_dir = str(params.dbt_project.project_dir if params.dbt_project else resource.project_dir)
     env = dict(OFFLINE_ENV)
     if params.indirect_selection:
@@ -106,26 +124,32 @@ def dbt_command(
 
 # Full (oldest-generation) collections while dbt runs: at most one per this many younger ones (CPython's is 10).
 FULL_COLLECTION_EVERY = 100
+_holding = 0  # nested holds (a build, and dbt inside it)
 
 
 @contextmanager
 def fewer_full_collections() -> Iterator[None]:
-    """Spare dbt's run most of Python's full garbage collections.
+    """Spare a build most of Python's full garbage collections.
 
     A build process holds hundreds of thousands of objects before dbt starts (Dagster's definitions and its copy
     of the manifest, the modules of Dagster, dbt and dagster-dbt), dbt adds its manifest and allocates many more
     per node, and every full collection walks them all: about a sixth of a change-driven build's CPU. The objects
-    that exist when dbt starts are frozen (left out of collections) until it is done, and a full collection runs
+    that exist when the hold starts are frozen (left out of collections) until it ends, and a full collection runs
     at most once per FULL_COLLECTION_EVERY younger ones; the garbage of the run itself is still collected. Both
-    are undone afterwards."""
+    are undone afterwards. Held around dbt's run in a Dagster step, and around a whole `erp build` (run creation,
+    events and publish allocate as much again); nested holds thaw with the outermost."""
+    global _holding
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], FULL_COLLECTION_EVERY))
+    _holding += 1
     try:
         yield
     finally:
+        _holding -= 1
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not _holding:  # held around a whole build too (pipelines/inprocess.py): the outermost hold thaws
+            gc.unfreeze()
 
 
 def run_dbt(
@@ -135,12 +159,14 @@ def run_dbt(
     target_path: Path,
     on_event: Callable[[dict[str, Any]], None] | None = None,
     quiet: bool = True,
+    select: str | None = None,
 ) -> DbtRun:
     """Run ``dbt <args>`` for this asset step in this process. ``on_event`` sees each result or summary event as
-    it comes (from dbt's worker threads); ``quiet`` keeps dbt's own log lines off standard output."""
+    it comes (from dbt's worker threads); ``quiet`` keeps dbt's own log lines off standard output; ``select``: a
+    dbt selection known to name exactly the step's selected assets and checks, instead of dagster-dbt's."""
     from dbt_common.events.functions import msg_to_dict
 
-    command, env, params = dbt_command(resource, context, args, target_path, quiet)
+    command, env, params = dbt_command(resource, context, args, target_path, quiet, select)
     events: list[dict[str, Any]] = []
     lock = threading.Lock()
 

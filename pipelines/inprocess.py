@@ -18,6 +18,7 @@ from erp.warehouse import read
 from erp.warehouse.publish import BuildFailed, BuildResult, Printer
 from erp.warehouse.read import publication_for_run
 from pipelines.assets.warehouse import DBT_OP, WRITES_TAG, change_plan, publish_asset, warehouse_dbt
+from pipelines.dbt_inprocess import fewer_full_collections
 from pipelines.definitions import ASSETS, resources
 from pipelines.instance import open_instance
 from pipelines.resources import Progress, WarehouseResource
@@ -82,7 +83,7 @@ def run_warehouse_job(
         "warehouse": WarehouseResource(erp_home=str(settings.home), database_url=settings.database_url),
         "progress": Progress(out=out, quiet=True),
     }
-    with open_instance(settings) as instance:
+    with open_instance(settings) as instance, fewer_full_collections():
         result = materialize(
             ASSETS,
             instance=instance,

@@ -45,3 +45,14 @@ def test_dbt_runs_with_the_heap_frozen_and_rare_full_collections_and_both_are_un
         assert gc.get_freeze_count() >= frozen + len(kept)
         assert gc.get_threshold()[:2] == thresholds[:2] and gc.get_threshold()[2] >= FULL_COLLECTION_EVERY
     assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
+
+
+def test_holds_nest_and_only_the_outermost_thaws() -> None:
+    """A whole build holds collections and dbt's run inside it holds them again: leaving dbt's hold must not thaw
+    the heap the build froze."""
+    frozen = gc.get_freeze_count()
+    with fewer_full_collections():
+        with fewer_full_collections():
+            pass
+        assert gc.get_freeze_count() > frozen
+    assert gc.get_freeze_count() == frozen

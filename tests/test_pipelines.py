@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -35,6 +36,7 @@ from dagster import (
     materialize,
 )
 from dagster_dbt import build_dbt_asset_selection
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from sqlalchemy import Engine, select
 
 from erp import schema as s
@@ -42,9 +44,17 @@ from erp.config import PROJECT_ROOT, Settings, load_settings
 from erp.services.base import SYSTEM, Session
 from erp.services.users import create_user
 from erp.warehouse import read
+from erp.warehouse.changes import dbt_selection, models_to_rebuild
 from erp.warehouse.publish import PUBLICATION_COLUMNS, snapshots
 from pipelines.assets.alerts import alert_outbox
-from pipelines.assets.warehouse import DBT_OP, everyday_request, publish_asset, store_changed_sensor, warehouse_dbt
+from pipelines.assets.warehouse import (
+    DBT_OP,
+    _plan_selection,
+    everyday_request,
+    publish_asset,
+    store_changed_sensor,
+    warehouse_dbt,
+)
 from pipelines.definitions import ASSETS, defs, resources
 from pipelines.instance import open_instance
 from pipelines.resources import SmtpResource, WarehouseResource
@@ -161,7 +171,33 @@ def test_an_everyday_run_asks_only_for_what_depends_on_the_changed_tables(home: 
     )
     assert AssetKey("standard_cost_rollup") not in request.asset_selection
     assert request.run_config["ops"][DBT_OP]["config"]["refreshed_tables"] == ["customer"]
+    assert request.run_config["ops"][DBT_OP]["config"]["dbt_select"] == "source:ops.customer+"
     assert everyday_request(settings, "k", {}, as_of=AS_OF + dt.timedelta(days=1)).asset_selection is None  # all
+
+
+@pytest.mark.parametrize("tables", [["stock_move", "journal_line", "audit_log"], ["item"], ["customer"], ["bom_line"]])
+def test_the_change_plan_selection_selects_exactly_the_models_to_rebuild_and_their_tests(tables: list[str]) -> None:
+    """The plan gives dbt its changed sources with their descendants (cheap to resolve), not the models' names:
+    both must select the same assets and checks, and the step uses it only when it selects the step's own."""
+    manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets([warehouse_dbt])
+    names = " ".join(manifest["nodes"][uid]["name"] for uid in models_to_rebuild(manifest, tables))
+    by_name = build_dbt_asset_selection([warehouse_dbt], dbt_select=names)
+    plan = dbt_selection(manifest, tables)
+    by_source = build_dbt_asset_selection([warehouse_dbt], dbt_select=plan)
+    assets = by_name.resolve([warehouse_dbt])
+    checks = by_name.resolve_checks([warehouse_dbt])
+    assert assets and assets == by_source.resolve([warehouse_dbt])
+    assert checks == by_source.resolve_checks([warehouse_dbt])
+
+    def step(asset_keys: set[AssetKey], check_keys: set) -> SimpleNamespace:
+        return SimpleNamespace(
+            assets_def=warehouse_dbt, selected_asset_keys=asset_keys, selected_asset_check_keys=check_keys
+        )
+
+    assert _plan_selection(step(assets, checks), plan) == plan
+    assert _plan_selection(step(assets - {sorted(assets)[0]}, checks), plan) is None  # picked by hand: by name
+    assert _plan_selection(step(assets, set()), plan) is None
+    assert _plan_selection(step(assets, checks), "") is None
 
 
 def test_a_failing_dbt_test_blocks_publish_and_the_old_publication_stays_readable(

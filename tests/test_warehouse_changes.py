@@ -123,7 +123,10 @@ def manifest() -> dict:
         return {"resource_type": "model", "name": name, "config": config}
 
     return {
-        "sources": {"source.erp.ops.a": {"identifier": "a"}, "source.erp.ops.b": {"identifier": "b"}},
+        "sources": {
+            "source.erp.ops.a": {"identifier": "a", "source_name": "ops", "name": "a"},
+            "source.erp.ops.b": {"identifier": "b", "source_name": "ops", "name": "b"},
+        },
         "nodes": {
             "model.erp.m1": model("m1"),
             "model.erp.m2": model("m2"),
@@ -149,4 +152,5 @@ def test_models_downstream_of_changed_tables_and_the_previous_publication_reader
     assert changes.models_to_rebuild(m, ["a"]) == ["model.erp.m1", "model.erp.m2", "model.erp.m4", "model.erp.previous"]
     assert changes.models_to_rebuild(m, ["b"]) == ["model.erp.m3"]
     assert changes.models_to_rebuild(m, ["not_a_source"]) == []
-    assert changes.dbt_selection(m, changes.models_to_rebuild(m, ["b", "a"])) == "m1 m2 m3 m4 previous"
+    assert changes.dbt_selection(m, ["b", "a"]) == "source:ops.a+ source:ops.b+ previous+"
+    assert changes.dbt_selection(m, ["not_a_source"]) == ""

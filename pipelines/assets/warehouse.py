@@ -84,6 +84,11 @@ class WarehouseBuildConfig(Config):
         description="Store tables whose dependent models this run rebuilds (a change-driven run); empty: all of "
         "them when every asset is selected; a hand-picked subset makes the next everyday run a full one",
     )
+    dbt_select: str = Field(
+        default="",
+        description="The change plan's dbt selection (changed sources and their descendants): given to dbt instead "
+        "of the selected models' names when it selects exactly the run's assets; empty: dagster-dbt's selection",
+    )
     fingerprints: dict[str, str] | None = Field(
         default=None,
         description="The store's table fingerprints taken when the run was planned (erp build); empty: taken when "
@@ -106,7 +111,12 @@ class ChangePlan:
         return "changed: " + ", ".join(self.tables)
 
     def run_config(self, as_of: dt.date) -> dict[str, Any]:
-        config = {"as_of": as_of.isoformat(), "selection": self.label, "refreshed_tables": self.tables}
+        config = {
+            "as_of": as_of.isoformat(),
+            "selection": self.label,
+            "refreshed_tables": self.tables,
+            "dbt_select": self.dbt_select,
+        }
         return {"ops": {DBT_OP: {"config": config}}}
 
 
@@ -120,7 +130,7 @@ def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
         return None
     tables = found.tables
     ids = models_to_rebuild(manifest, tables)
-    select = dbt_selection(manifest, ids) if ids else ""
+    select = dbt_selection(manifest, tables)
     return ChangePlan(tables=tables, dbt_select=select, models=len(ids), fingerprints=found.fingerprints or {})
 
 
@@ -192,6 +202,17 @@ def _note_error(raw: dict[str, Any], outcomes: dict[str, NodeOutcome]) -> None:
         outcomes[unique_id].message = message
 
 
+def _plan_selection(context: AssetExecutionContext, dbt_select: str) -> str | None:
+    """The change plan's dbt selection when it selects exactly this step's assets and checks (a run the change
+    plan started), else None: dagster-dbt's selection by name (a run picked by hand, a stale configuration)."""
+    if not dbt_select:
+        return None
+    planned = build_dbt_asset_selection([context.assets_def], dbt_select=dbt_select)
+    same_assets = planned.resolve([context.assets_def]) == set(context.selected_asset_keys)
+    same_checks = planned.resolve_checks([context.assets_def]) == set(context.selected_asset_check_keys)
+    return dbt_select if same_assets and same_checks else None
+
+
 @dbt_assets(
     manifest=warehouse_project.manifest_path,
     project=warehouse_project,
@@ -236,6 +257,7 @@ def warehouse_dbt(
                     target,
                     on_event=_collector(progress, outcomes),
                     quiet=progress.quiet,
+                    select=_plan_selection(context, config.dbt_select),
                 )
             seconds = time.monotonic() - started
             yield from run.asset_events(context, target)
