@@ -51,6 +51,7 @@ class DbtRun:
 
     success: bool
     error: BaseException | None
+    result: Any  # dbt's own: node results, or the parsed project of a `parse`
     events: list[dict[str, Any]]
     manifest: Mapping[str, Any]
     translator: DagsterDbtTranslator
@@ -88,7 +89,7 @@ def dbt_command(
         params = DbtCliInvocationPartialParams(
             manifest=manifest,
             dagster_dbt_translator=translator,
-            selection_args=["--select", select],
+            selection_args=["--select", select] if select else [],
             indirect_selection=None,
             dbt_project=project,
         )
@@ -160,10 +161,12 @@ def run_dbt(
     on_event: Callable[[dict[str, Any]], None] | None = None,
     quiet: bool = True,
     select: str | None = None,
+    manifest: Any = None,
 ) -> DbtRun:
     """Run ``dbt <args>`` for this asset step in this process. ``on_event`` sees each result or summary event as
     it comes (from dbt's worker threads); ``quiet`` keeps dbt's own log lines off standard output; ``select``: a
-    dbt selection known to name exactly the step's selected assets and checks, instead of dagster-dbt's."""
+    dbt selection known to name exactly the step's selected assets and checks, instead of dagster-dbt's (empty:
+    none, for a command without one); ``manifest``: the project as a `parse` run returned it, not parsed again."""
     from dbt_common.events.functions import msg_to_dict
 
     command, env, params = dbt_command(resource, context, args, target_path, quiet, select)
@@ -180,10 +183,11 @@ def run_dbt(
             on_event(raw)
 
     with fewer_full_collections():
-        result = invoke(command, env, callback)
+        result = invoke(command, env, callback, manifest)
     return DbtRun(
         success=bool(result.success),
         error=result.exception,
+        result=result.result,
         events=events,
         manifest=params.manifest,
         translator=params.dagster_dbt_translator,

@@ -154,3 +154,81 @@ def test_models_downstream_of_changed_tables_and_the_previous_publication_reader
     assert changes.models_to_rebuild(m, ["not_a_source"]) == []
     assert changes.dbt_selection(m, ["b", "a"]) == "source:ops.a+ source:ops.b+ previous+"
     assert changes.dbt_selection(m, ["not_a_source"]) == ""
+
+
+def layered_manifest() -> dict:
+    """source a -> t1 (table) -> v1 (view) -> t2 (table); source b -> inc (incremental); tests on each."""
+
+    def node(name: str, materialized: str, *parents: str) -> dict:
+        return {
+            "resource_type": "model",
+            "name": name,
+            "alias": name,
+            "schema": "main",
+            "config": {"materialized": materialized},
+            "depends_on": {"nodes": list(parents)},
+        }
+
+    def test(name: str, *parents: str) -> dict:
+        return {"resource_type": "test", "name": name, "config": {}, "depends_on": {"nodes": list(parents)}}
+
+    return {
+        "sources": {
+            "source.erp.ops.a": {"identifier": "a", "source_name": "ops", "name": "a"},
+            "source.erp.ops.b": {"identifier": "b", "source_name": "ops", "name": "b"},
+        },
+        "nodes": {
+            "model.erp.t1": node("t1", "table", "source.erp.ops.a"),
+            "model.erp.v1": node("v1", "view", "model.erp.t1"),
+            "model.erp.t2": node("t2", "table", "model.erp.v1"),
+            "model.erp.inc": node("inc", "incremental", "source.erp.ops.b"),
+            "test.erp.t1_ok": test("t1_ok", "model.erp.t1"),
+            "test.erp.v1_ok": test("v1_ok", "model.erp.v1"),
+            "test.erp.t2_refs_inc": test("t2_refs_inc", "model.erp.t2", "model.erp.inc"),
+            "test.erp.inc_ok": test("inc_ok", "model.erp.inc"),
+            "test.erp.on_b": test("on_b", "source.erp.ops.b"),
+        },
+        "child_map": {},
+    }
+
+
+def warehouse_file(path: Path, t1: list[int], t2: list[int], inc: list[int]) -> Path:
+    import duckdb
+
+    conn = duckdb.connect(str(path))
+    for name, values in (("t1", t1), ("t2", t2), ("inc", inc)):
+        conn.execute(f"create table {name} (n integer)")
+        conn.executemany(f"insert into {name} values (?)", [[v] for v in values])
+    conn.execute("create view v1 as select n from t1")
+    conn.close()
+    return path
+
+
+def test_rebuilt_models_are_compared_with_the_publication_row_for_row_and_views_follow_their_inputs(
+    tmp_path: Path,
+) -> None:
+    m = layered_manifest()
+    published = warehouse_file(tmp_path / "published.duckdb", [1, 2], [1, 2], [5])
+    rebuilt = ["model.erp.t1", "model.erp.v1", "model.erp.t2", "model.erp.inc"]
+    same = warehouse_file(tmp_path / "same.duckdb", [2, 1], [2, 1], [5])  # the same rows, in another order
+    assert changes.changed_models(same, published, m, rebuilt, ["a", "b"]) == set()
+    t1_changed = warehouse_file(tmp_path / "t1.duckdb", [1, 3], [1, 2], [5])
+    # the view reads the changed table; the table behind the view came out the same
+    assert changes.changed_models(t1_changed, published, m, rebuilt, ["a"]) == {"model.erp.t1", "model.erp.v1"}
+    more = warehouse_file(tmp_path / "more.duckdb", [1, 2], [1, 2], [5, 6])  # an incremental model's new row
+    assert changes.changed_models(more, published, m, ["model.erp.inc"], ["b"]) == {"model.erp.inc"}
+    # not comparable (the publication has no such table): changed
+    assert changes.changed_models(published, tmp_path / "empty.duckdb", m, ["model.erp.t2"], []) == {"model.erp.t2"}
+
+
+def test_the_tests_rerun_are_those_with_a_changed_input_and_dbt_selects_them_by_their_inputs() -> None:
+    m = layered_manifest()
+    assert changes.tests_over(m, ["model.erp.t1"]) == ["test.erp.t1_ok"]
+    assert changes.tests_over(m, ["model.erp.inc", "source.erp.ops.b"]) == [
+        "test.erp.inc_ok",
+        "test.erp.on_b",
+        "test.erp.t2_refs_inc",
+    ]
+    assert changes.tests_over(m, []) == []
+    assert changes.source_ids(m, ["b", "not_a_source"]) == ["source.erp.ops.b"]
+    assert changes.selection_of(m, ["source.erp.ops.b", "model.erp.t2", "model.erp.inc"]) == "inc source:ops.b t2"

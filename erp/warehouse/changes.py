@@ -257,8 +257,7 @@ def dbt_selection(manifest: Mapping[str, Any], tables: Iterable[str]) -> str:
 
 def _rebuild(manifest: Mapping[str, Any], tables: Iterable[str]) -> tuple[set[str], list[str], list[str]]:
     """The nodes to rebuild, and where they start: the changed sources and the previous-publication readers."""
-    changed = set(tables)
-    sources = sorted(uid for uid, src in manifest["sources"].items() if src["identifier"] in changed)
+    sources = source_ids(manifest, tables)
     child_map: Mapping[str, list[str]] = manifest["child_map"]
     nodes: Mapping[str, Any] = manifest["nodes"]
     buildable = {"model", "seed", "snapshot"}
@@ -285,6 +284,88 @@ def _rebuild(manifest: Mapping[str, Any], tables: Iterable[str]) -> tuple[set[st
     selected.update(readers)
     selected.update(descendants(readers))
     return selected, sources, readers
+
+
+# Materialisations whose rows are stored in the warehouse file (and can be compared with the published ones).
+STORED = frozenset({"table", "incremental"})
+
+
+def changed_models(
+    build_file: Path, published: Path, manifest: Mapping[str, Any], rebuilt: Iterable[str], tables: Collection[str]
+) -> set[str]:
+    """The rebuilt models (unique ids) whose content is not identical to the published warehouse's.
+
+    A stored model is compared row for row (count and an order-free sum of row hashes, in the build file and in
+    the publication); a view, or any model whose rows are not stored, changed when one of its inputs did (a
+    changed store table, or a changed model). A model that cannot be compared (not in the publication) changed.
+    Its tests passed on the published content, so a test whose every input is identical gives the same result.
+    """
+    nodes: Mapping[str, Any] = manifest["nodes"]
+    changed_sources = set(source_ids(manifest, tables))
+    rebuilt = set(rebuilt)
+    verdict: dict[str, bool] = {}
+    conn = duckdb.connect(str(build_file), read_only=True)
+    try:
+        try:
+            conn.execute(f"ATTACH '{_quote(str(published))}' AS published (READ_ONLY)")
+        except duckdb.Error:  # no publication to compare with (gone, another DuckDB version): all changed
+            return rebuilt
+
+        def is_changed(uid: str) -> bool:
+            if uid in changed_sources:
+                return True
+            if uid not in rebuilt:  # not rebuilt: the published table is still current
+                return False
+            if uid not in verdict:
+                node = nodes[uid]
+                if node["config"].get("materialized") in STORED:
+                    build_rows = _content(conn, None, node)
+                    verdict[uid] = build_rows is None or build_rows != _content(conn, "published", node)
+                else:
+                    verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
+            return verdict[uid]
+
+        return {uid for uid in rebuilt if is_changed(uid)}
+    finally:
+        conn.close()
+
+
+def _content(conn: duckdb.DuckDBPyConnection, database: str | None, node: Mapping[str, Any]) -> tuple | None:
+    """Row count and order-free hash of a model's stored rows, or None when it cannot be read."""
+    name = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+    try:
+        return conn.execute(
+            f"select count(*), sum(hash(t)) from {database + '.' if database else ''}{name} as t"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+
+
+def source_ids(manifest: Mapping[str, Any], tables: Collection[str]) -> list[str]:
+    """The dbt sources (unique ids) reading these store tables."""
+    wanted = set(tables)
+    return sorted(uid for uid, src in manifest["sources"].items() if src["identifier"] in wanted)
+
+
+def tests_over(manifest: Mapping[str, Any], inputs: Collection[str]) -> list[str]:
+    """The data tests (unique ids) with one of ``inputs`` (model or source ids) among their inputs: what dbt's
+    eager indirect selection of ``inputs`` runs."""
+    wanted = set(inputs)
+    return sorted(
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and wanted.intersection(node["depends_on"]["nodes"])
+    )
+
+
+def selection_of(manifest: Mapping[str, Any], inputs: Iterable[str]) -> str:
+    """A dbt --select expression naming these models and sources (their tests come with them)."""
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    names = [
+        f"source:{sources[uid]['source_name']}.{sources[uid]['name']}" if uid in sources else nodes[uid]["name"]
+        for uid in inputs
+    ]
+    return " ".join(sorted(names))
 
 
 def _quote(text: str) -> str:

@@ -155,14 +155,15 @@ def release_duckdb() -> None:
 Progress = Callable[[NodeOutcome], None]
 
 
-def invoke(args: Sequence[str], env: Mapping[str, str], callback: Callable[[Any], None]) -> Any:
+def invoke(args: Sequence[str], env: Mapping[str, str], callback: Callable[[Any], None], manifest: Any = None) -> Any:
     """dbtRunner in this process with ``env`` (and `OFFLINE_ENV`) set; dbt-duckdb's database is closed afterwards
-    so that whatever opens the build file next is not refused. Returns dbt's ``dbtRunnerResult``."""
+    so that whatever opens the build file next is not refused. Returns dbt's ``dbtRunnerResult``. ``manifest``: a
+    project dbt parsed already (a `parse` invocation's result, same variables), which dbt then does not parse."""
     from dbt.cli.main import dbtRunner
 
     with environment({**env, **OFFLINE_ENV}):
         try:
-            return dbtRunner(callbacks=[callback]).invoke(list(args))
+            return dbtRunner(manifest=manifest, callbacks=[callback]).invoke(list(args))
         finally:
             release_duckdb()
 

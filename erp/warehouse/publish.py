@@ -185,13 +185,17 @@ def prepare_build(
     return ticket
 
 
+def dbt_vars(as_of: dt.date) -> list[str]:
+    """The project's variables on dbt's command line (a parsed project is only valid for the same ones)."""
+    return ["--vars", json.dumps({"as_of": as_of.isoformat()})]
+
+
 def dbt_build_args(as_of: dt.date, full_refresh: bool, unit_tests: bool = True) -> list[str]:
     """``unit_tests=False`` for a change-driven build: unit tests read fixed inputs, not the store, so their outcome
     changes only with the project's files, and a change of those makes the build a full one."""
     return [
         "build",
-        "--vars",
-        json.dumps({"as_of": as_of.isoformat()}),
+        *dbt_vars(as_of),
         *(["--full-refresh"] if full_refresh else []),
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         "--no-write-json",

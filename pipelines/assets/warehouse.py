@@ -9,11 +9,14 @@ one run at a time.
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from dagster import (
+    AssetCheckKey,
+    AssetCheckResult,
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
@@ -46,7 +49,16 @@ from erp.config import Settings
 from erp.db import make_engine
 from erp.errors import ServiceError
 from erp.i18n import t
-from erp.warehouse.changes import dbt_selection, models_to_rebuild, store_changes
+from erp.warehouse import read
+from erp.warehouse.changes import (
+    changed_models,
+    dbt_selection,
+    models_to_rebuild,
+    selection_of,
+    source_ids,
+    store_changes,
+    tests_over,
+)
 from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
@@ -55,6 +67,7 @@ from erp.warehouse.publish import (
     build_path,
     dbt_build_args,
     dbt_target_path,
+    dbt_vars,
     discard_build,
     failure_message,
     finish_dbt,
@@ -65,7 +78,7 @@ from erp.warehouse.publish import (
     record_failure,
     record_node_results,
 )
-from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, run_dbt
+from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, DbtRun, run_dbt
 from pipelines.project import warehouse_project
 from pipelines.resources import Progress, WarehouseResource
 
@@ -250,30 +263,101 @@ def warehouse_dbt(
             target = dbt_target_path(settings, run_id)
             outcomes: dict[str, NodeOutcome] = {}
             with environment(env):  # the profile reads these
-                run = run_dbt(
+                call = partial(
+                    run_dbt,
                     dbt,
                     context,
-                    dbt_build_args(as_of, config.full_refresh, unit_tests=config.refreshed_tables is None),
-                    target,
+                    target_path=target,
                     on_event=_collector(progress, outcomes),
                     quiet=progress.quiet,
-                    select=_plan_selection(context, config.dbt_select),
                 )
+                args = dbt_build_args(as_of, config.full_refresh, unit_tests=config.refreshed_tables is None)
+                plan = _plan_selection(context, config.dbt_select)
+                runs, reused = _dbt_runs(call, args, plan, outcomes, settings, config.refreshed_tables or [], as_of)
             seconds = time.monotonic() - started
-            yield from run.asset_events(context, target)
+            evaluated: set[AssetCheckKey] = set()
+            for run in runs:
+                for event in run.asset_events(context, target):
+                    if isinstance(event, AssetCheckResult):
+                        evaluated.add(AssetCheckKey(AssetKey.from_coercible(event.asset_key), str(event.check_name)))
+                    yield event
             record_node_results(target, list(outcomes.values()))
             finish_dbt(settings, ticket, seconds)
             nodes = node_results(target)
             failed = [n for n in nodes if n.status in FAILED_STATUSES]
-            if failed or not run.success:
-                message = failure_message(failed, str(run.error) if run.error else None)
+            error = next((run.error for run in runs if run.error), None)
+            if failed or not all(run.success for run in runs):
+                message = failure_message(failed, str(error) if error else None)
                 record_failure(settings, run_id, message)
                 discard_build(settings, run_id, keep_logs=True, locked=True)
                 raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})
+            if reused:
+                yield from _reused_checks(
+                    set(context.selected_asset_check_keys) - evaluated, read.last_publication(settings)
+                )
     except ServiceError as exc:
         record_failure(settings, run_id, str(exc))
         raise Failure(str(exc)) from exc
     progress.say(context.log, "      " + t("{count} nodes passed in {seconds:.1f}s", count=len(nodes), seconds=seconds))
+    if reused:
+        progress.say(
+            context.log,
+            "      " + t("{count} tests not rerun: what they test came out identical to the publication", count=reused),
+        )
+
+
+def _reused_checks(keys: set[AssetCheckKey], publication: read.Publication | None) -> Iterator[AssetCheckResult]:
+    """The result of each test not rerun (its inputs are identical to the publication's, which passed it), so that
+    Dagster shows why, and publish stays gated on every check of the run."""
+    source = publication.publication_id if publication is not None else None
+    for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        yield AssetCheckResult(
+            asset_key=key.asset_key,
+            check_name=key.name,
+            passed=True,
+            metadata={"rerun": False, "identical_to_publication": source},
+            description=t("Not rerun: what it tests is identical to publication #{id}, which passed it", id=source),
+        )
+
+
+def _dbt_runs(
+    call: Callable[..., DbtRun],
+    args: list[str],
+    plan: str | None,
+    outcomes: Mapping[str, NodeOutcome],
+    settings: Settings,
+    tables: list[str],
+    as_of: dt.date,
+) -> tuple[list[DbtRun], int]:
+    """dbt's runs for the step, and how many of the tests over the rebuilt models were not rerun.
+
+    One `dbt build`, unless the run is the change plan's (``plan``, its dbt selection): then the models first, and
+    then only the tests over the models that came out different from the publication (and over the changed store
+    tables). The publication passed every test over the others, and a test whose inputs are all identical gives
+    the same result: on a day of stock receipts that is about 40 of 106 tests (the finance statements, production
+    costs and planned orders they do not touch), at about 80 ms of dbt's time each. dbt parses the project once
+    for both (about half a second each time otherwise)."""
+    if plan is None:
+        return [call(args, select=None)], 0
+    parse = call(["parse", *dbt_vars(as_of), "--no-write-json"], select="")
+    if not parse.success:
+        return [parse], 0
+    models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
+    if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
+        return [models], 0
+    manifest = models.manifest
+    rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
+    sources = source_ids(manifest, tables)
+    planned = tests_over(manifest, [*rebuilt, *sources])
+    changed = [
+        *sorted(changed_models(build_path(settings), settings.warehouse_path, manifest, rebuilt, tables)),
+        *sources,
+    ]
+    rerun = tests_over(manifest, changed)
+    if not rerun:
+        return [models], len(planned)
+    tests = call(["test", *args[1:]], select=selection_of(manifest, changed), manifest=parse.result)
+    return [models, tests], len(planned) - len(rerun)
 
 
 @asset(
