@@ -319,8 +319,13 @@ def changed_models(
             if uid not in verdict:
                 node = nodes[uid]
                 if node["config"].get("materialized") in STORED:
-                    build_rows = _content(conn, None, node)
-                    verdict[uid] = build_rows is None or build_rows != _content(conn, "published", node)
+                    # counts first (from DuckDB's metadata): new rows in an incremental model need no hashing
+                    counts = _content(conn, None, node, hashed=False), _content(conn, "published", node, hashed=False)
+                    verdict[uid] = (
+                        None in counts
+                        or counts[0] != counts[1]
+                        or _content(conn, None, node) != _content(conn, "published", node)
+                    )
                 else:
                     verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
             return verdict[uid]
@@ -330,13 +335,15 @@ def changed_models(
         conn.close()
 
 
-def _content(conn: duckdb.DuckDBPyConnection, database: str | None, node: Mapping[str, Any]) -> tuple | None:
-    """Row count and order-free hash of a model's stored rows, or None when it cannot be read."""
+def _content(
+    conn: duckdb.DuckDBPyConnection, database: str | None, node: Mapping[str, Any], hashed: bool = True
+) -> tuple | None:
+    """Row count and order-free hash of a model's stored rows (the count alone unless ``hashed``), or None when
+    it cannot be read."""
     name = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+    measure = "count(*), sum(hash(t))" if hashed else "count(*)"
     try:
-        return conn.execute(
-            f"select count(*), sum(hash(t)) from {database + '.' if database else ''}{name} as t"
-        ).fetchone()
+        return conn.execute(f"select {measure} from {database + '.' if database else ''}{name} as t").fetchone()
     except duckdb.Error:
         return None
 
