@@ -334,7 +334,7 @@ def _dbt_runs(
     One `dbt build`, unless the run is the change plan's (``plan``, its dbt selection): then the models first, and
     then only the tests over the models that came out different from the publication (and over the changed store
     tables). The publication passed every test over the others, and a test whose inputs are all identical gives
-    the same result: on a day of stock receipts that is about 40 of 106 tests (the finance statements, production
+    the same result: after a day of stock receipts that is 34 of 106 tests (the finance statements, production
     costs and planned orders they do not touch), at about 80 ms of dbt's time each. dbt parses the project once
     for both (about half a second each time otherwise)."""
     if plan is None:
