@@ -251,8 +251,9 @@ def dbt_selection(manifest: Mapping[str, Any], tables: Iterable[str]) -> str:
     selected, sources, readers = _rebuild(manifest, tables)
     if not selected:
         return ""
-    parts = [f"source:{manifest['sources'][uid]['source_name']}.{manifest['sources'][uid]['name']}+" for uid in sources]
-    return " ".join(sorted(parts) + sorted(f"{manifest['nodes'][uid]['name']}+" for uid in readers))
+    return " ".join(
+        part for part in (selection_of(manifest, sources, "+"), selection_of(manifest, readers, "+")) if part
+    )
 
 
 def _rebuild(manifest: Mapping[str, Any], tables: Iterable[str]) -> tuple[set[str], list[str], list[str]]:
@@ -365,11 +366,14 @@ def tests_over(manifest: Mapping[str, Any], inputs: Collection[str]) -> list[str
     )
 
 
-def selection_of(manifest: Mapping[str, Any], inputs: Iterable[str]) -> str:
-    """A dbt --select expression naming these models and sources (their tests come with them)."""
+def selection_of(manifest: Mapping[str, Any], inputs: Iterable[str], suffix: str = "") -> str:
+    """A dbt --select expression naming these models and sources (their tests come with them); ``suffix`` "+":
+    with their descendants."""
     nodes, sources = manifest["nodes"], manifest["sources"]
     names = [
-        f"source:{sources[uid]['source_name']}.{sources[uid]['name']}" if uid in sources else nodes[uid]["name"]
+        f"source:{sources[uid]['source_name']}.{sources[uid]['name']}{suffix}"
+        if uid in sources
+        else f"{nodes[uid]['name']}{suffix}"
         for uid in inputs
     ]
     return " ".join(sorted(names))
