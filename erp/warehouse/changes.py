@@ -99,13 +99,20 @@ def store_fingerprints(
     ]
     out = {}
     for table in tables:
-        try:
-            row = conn.execute(f'select count(*), coalesce(sum(hash(t)), 0) from {alias}."{table}" as t').fetchone()
-        except duckdb.Error:  # a table DuckDB cannot read: never "unchanged"
-            out[table] = f"unreadable:{time.time_ns()}"
-            continue
-        out[table] = f"{row[0]}:{row[1]}" if row else "0:0"
+        row = digest(conn, f'{alias}."{table}"')
+        # a table DuckDB cannot read: never "unchanged"
+        out[table] = f"unreadable:{time.time_ns()}" if row is None else f"{row[0]}:{row[1]}"
     return out
+
+
+def digest(conn: duckdb.DuckDBPyConnection, relation: str, hashed: bool = True) -> tuple | None:
+    """Row count and order-free sum of row hashes of a table or view (the count alone unless ``hashed``): equal
+    for the same rows in any order, different after any insert, update or delete. None when it cannot be read."""
+    measure = "count(*), coalesce(sum(hash(t)), 0)" if hashed else "count(*)"
+    try:
+        return conn.execute(f"select {measure} from {relation} as t").fetchone()
+    except duckdb.Error:
+        return None
 
 
 def current_fingerprints(settings: Settings, only: Collection[str] | None = None) -> dict[str, str] | None:
@@ -339,14 +346,9 @@ def changed_models(
 def _content(
     conn: duckdb.DuckDBPyConnection, database: str | None, node: Mapping[str, Any], hashed: bool = True
 ) -> tuple | None:
-    """Row count and order-free hash of a model's stored rows (the count alone unless ``hashed``), or None when
-    it cannot be read."""
+    """``digest`` of a model's stored rows, in the build file or in the attached ``database``."""
     name = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
-    measure = "count(*), sum(hash(t))" if hashed else "count(*)"
-    try:
-        return conn.execute(f"select {measure} from {database + '.' if database else ''}{name} as t").fetchone()
-    except duckdb.Error:
-        return None
+    return digest(conn, f"{database}.{name}" if database else name, hashed)
 
 
 def source_ids(manifest: Mapping[str, Any], tables: Collection[str]) -> list[str]:
