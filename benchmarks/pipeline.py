@@ -38,6 +38,7 @@ from erp.config import PROJECT_ROOT, load_settings  # noqa: E402
 from erp.db import make_engine  # noqa: E402
 from erp.services import inventory  # noqa: E402
 from erp.services.base import SYSTEM, Session  # noqa: E402
+from erp.store import upgrade  # noqa: E402
 from erp.warehouse.publish import RESULTS_FILE, build, dbt_state_dir  # noqa: E402
 from erp.warehouse.read import last_publication  # noqa: E402
 
@@ -133,6 +134,7 @@ def main() -> int:
     if args.from_store:
         home.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.from_store, home / "erp.sqlite")
+        upgrade(make_engine())  # a store saved by an earlier version: its migrations and change triggers
         print(f"history: a copy of {args.from_store} -> {counts()}")
     else:
         password = str(PROJECT_ROOT / "seeds" / "demo-admin-password.txt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -96,6 +97,16 @@ audit_log = Table(
     Column("entity_key", String(200), nullable=False),
     Column("before_json", Text),
     Column("after_json", Text),
+)
+
+# One row per store table: a random token that triggers on the table replace at every insert, update and delete
+# (SQLite; erp/change_tokens.py). The warehouse build compares tokens with those its publication was built from,
+# instead of reading every table, to find what changed.
+store_change = Table(
+    "store_change",
+    metadata,
+    Column("table_name", String(80), primary_key=True),
+    Column("token", BigInteger, nullable=False),
 )
 
 doc_sequence = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from erp.change_tokens import ensure_change_triggers
 from erp.schema import metadata
 
 config = context.config
@@ -15,6 +16,7 @@ if connection is None:  # `alembic` command line: build an engine from the ERP's
     with make_engine().begin() as connection:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         context.run_migrations()
+        ensure_change_triggers(connection)  # tables a migration added or rebuilt get theirs
 else:
     context.configure(
         connection=connection,
@@ -22,3 +24,4 @@ else:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     context.run_migrations()
+    ensure_change_triggers(connection)  # tables a migration added or rebuilt get theirs

@@ -17,5 +17,4 @@ select
     {{ cast_text('entity_key') }} as entity_key,
     {{ cast_text('before_json') }} as before_json,
     {{ cast_text('after_json') }} as after_json
-from {{ source('ops', 'audit_log') }}
-{{ append_only_filter('id', 'audit_log_id') }}
+from {{ append_only_rows(source('ops', 'audit_log'), 'id', 'audit_log_id') }}

@@ -21,5 +21,4 @@ select
     {{ cast_text('description') }} as line_description,
     {{ cast_money('debit') }} as debit,
     {{ cast_money('credit') }} as credit
-from {{ source('ops', 'journal_line') }}
-{{ append_only_filter('id', 'journal_line_id') }}
+from {{ append_only_rows(source('ops', 'journal_line'), 'id', 'journal_line_id') }}

@@ -22,5 +22,4 @@ select
     {{ cast_text('reason') }} as reason,
     {{ cast_id('journal_entry_id') }} as journal_entry_id,
     {{ cast_timestamp('created_at') }} as created_at
-from {{ source('ops', 'stock_move') }}
-{{ append_only_filter('id', 'stock_move_id') }}
+from {{ append_only_rows(source('ops', 'stock_move'), 'id', 'stock_move_id') }}
