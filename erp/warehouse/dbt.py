@@ -147,9 +147,10 @@ def release_duckdb() -> None:
     with DuckDBConnectionManager._LOCK:
         env = DuckDBConnectionManager._ENV
         DuckDBConnectionManager._ENV = None
-        if env is not None:
-            env.close()
-    gc.collect()
+        if env is None:  # nothing was opened (`dbt parse`): no full collection needed
+            return
+        env.close()
+    gc.collect()  # cursors left in reference cycles would keep the database, and its lock, open
 
 
 Progress = Callable[[NodeOutcome], None]
