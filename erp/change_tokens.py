@@ -73,13 +73,17 @@ def ensure_change_triggers(conn: Connection) -> list[str]:
     return added
 
 
-def read_tokens(path: Path) -> tuple[list[str], dict[str, str]]:
+def read_tokens(path: Path) -> tuple[list[str], dict[str, str]] | None:
     """The tables of the SQLite store at ``path``, and the token of each that has all its triggers (a table
-    missing one, or a store from before tokens, has none). Read-only, in milliseconds."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    missing one, or a store from before tokens, has none). Read-only, in milliseconds; None when the file cannot
+    be read this way (the caller hashes the tables instead)."""
     try:
-        tables, triggers = _schema(conn.execute(SCHEMA_SQL).fetchall())
-        tokens = dict(conn.execute(f"SELECT table_name, token FROM {TABLE}").fetchall()) if TABLE in tables else {}
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables, triggers = _schema(conn.execute(SCHEMA_SQL).fetchall())
+            tokens = dict(conn.execute(f"SELECT table_name, token FROM {TABLE}").fetchall()) if TABLE in tables else {}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
     return tables, {t: str(token) for t, token in tokens.items() if t in tables and _has_triggers(t, triggers)}

@@ -3,21 +3,20 @@ warehouse build's fingerprints use them instead of hashing the table (erp/wareho
 
 from __future__ import annotations
 
-import datetime as dt
-
+import pytest
 from sqlalchemy import Engine, inspect, text
 
 from erp import change_tokens
 from erp.config import load_settings
 from erp.warehouse import changes
 
-AS_OF = dt.date(2026, 6, 30)
-
 
 def tokens(engine: Engine) -> dict[str, str]:
     settings = load_settings()
     assert settings.sqlite_path is not None
-    return change_tokens.read_tokens(settings.sqlite_path)[1]
+    found = change_tokens.read_tokens(settings.sqlite_path)
+    assert found is not None
+    return found[1]
 
 
 def test_a_migrated_store_has_a_token_for_every_table_and_each_write_replaces_only_its_own(engine: Engine) -> None:
@@ -59,7 +58,15 @@ def test_a_store_from_before_tokens_is_hashed(engine: Engine) -> None:
         conn.exec_driver_sql(f"DROP TABLE {change_tokens.TABLE}")
     settings = load_settings()
     assert settings.sqlite_path is not None
-    tables, found = change_tokens.read_tokens(settings.sqlite_path)
-    assert "uom" in tables and found == {}
+    found = change_tokens.read_tokens(settings.sqlite_path)
+    assert found is not None and "uom" in found[0] and found[1] == {}
     fingerprints = changes.current_fingerprints(settings, only={"uom"})
     assert fingerprints is not None and fingerprints["uom"].split(":")[0].isdigit()  # rows:hash
+
+
+def test_tokens_that_cannot_be_read_mean_the_tables_are_hashed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    monkeypatch.setattr(changes, "read_tokens", lambda _path: None)
+    fingerprints = changes.current_fingerprints(settings, only={"uom", "location"})
+    assert fingerprints is not None and set(fingerprints) == {"uom", "location"}
+    assert not any(value.startswith("token:") for value in fingerprints.values())

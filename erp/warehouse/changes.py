@@ -124,18 +124,23 @@ def current_fingerprints(settings: Settings, only: Collection[str] | None = None
     path = settings.sqlite_path
     if path is None or not path.exists():
         return None
-    tables, tokens = read_tokens(path)
-    wanted = [table for table in tables if only is None or table in only]
-    out = {table: f"token:{tokens[table]}" for table in wanted if table in tokens}
-    untracked = [table for table in wanted if table not in tokens]
-    if untracked:
-        conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
-        try:
-            if not attach_store(conn, settings):
-                return None
-            out.update(store_fingerprints(conn, only=untracked))
-        finally:
-            conn.close()
+    found = read_tokens(path)
+    out: dict[str, str] = {}
+    untracked: Collection[str] | None = only  # tokens unreadable: hash what was asked for
+    if found is not None:
+        tables, tokens = found
+        wanted = [table for table in tables if only is None or table in only]
+        out = {table: f"token:{tokens[table]}" for table in wanted if table in tokens}
+        untracked = [table for table in wanted if table not in tokens]
+        if not untracked:
+            return out
+    conn = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    try:
+        if not attach_store(conn, settings):
+            return None
+        out.update(store_fingerprints(conn, only=untracked))
+    finally:
+        conn.close()
     return out
 
 
