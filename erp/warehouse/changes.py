@@ -4,10 +4,10 @@ dbt's per-node overhead, not data volume, dominates a build of the demo company:
 1% new documents costs about as much as a full build. So a build records, in the warehouse it publishes, a
 fingerprint of every operational table (its change token, erp/change_tokens.py, or for a table without one its
 row count and a sum of row hashes: inserts, updates and deletes all change either), the as-of date and a hash of
-the dbt project's files. The next build compares: unchanged project and as-of
-date means only the models downstream of changed tables (and their tests) need building; the other tables in the
-build file, a copy of the published one, are still current. Anything unknown (no fingerprints yet, another as-of
-date, edited models, a PostgreSQL store) means: build everything.
+the dbt project's files. The next build compares: unchanged project and as-of date means only the models
+downstream of changed tables (and their tests) need building; the other tables in the build file, a copy of the
+published one, are still current. Anything unknown (no fingerprints yet, another as-of date, edited models, a
+PostgreSQL store) means: build everything.
 """
 
 from __future__ import annotations
