@@ -127,8 +127,8 @@ def dbt_command(
 FULL_COLLECTION_EVERY = 100
 # Young collections while a build runs: one per this many new container objects (CPython's is 700). dbt and Dagster
 # keep many of what they allocate for a while (nodes, events), so at 700 most young collections walk objects that
-# survive them; an everyday build at scale 10 spent about 0.8 s in some 900 young and 75 middle collections, and
-# about 0.7 s in 55 and 2 at this threshold (measured with gc.callbacks).
+# survive them. Measured with gc.callbacks at scale 10: an everyday build spent 1.1-1.2 s collecting (850 young, 75
+# middle, 2 full collections), 0.8-0.9 s at this threshold; a full build 4.8-5.5 s, 4.1-4.3 s.
 YOUNG_COLLECTION_EVERY = 10_000
 _holding = 0  # nested holds (a build, and dbt inside it)
 
