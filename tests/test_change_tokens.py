@@ -11,7 +11,7 @@ from erp.config import load_settings
 from erp.warehouse import changes
 
 
-def tokens(engine: Engine) -> dict[str, str]:
+def tokens() -> dict[str, str]:
     settings = load_settings()
     assert settings.sqlite_path is not None
     found = change_tokens.read_tokens(settings.sqlite_path)
@@ -20,20 +20,20 @@ def tokens(engine: Engine) -> dict[str, str]:
 
 
 def test_a_migrated_store_has_a_token_for_every_table_and_each_write_replaces_only_its_own(engine: Engine) -> None:
-    before = tokens(engine)
+    before = tokens()
     assert set(before) == set(change_tokens.tracked_tables(inspect(engine).get_table_names()))
     with engine.begin() as conn:
         conn.execute(text("update uom set name = name where code = 'PCS'"))  # same value: still a write
-    after_update = tokens(engine)
+    after_update = tokens()
     assert [t for t in before if before[t] != after_update[t]] == ["uom"]
     with engine.connect() as conn, conn.begin() as tx:
         conn.execute(text("delete from uom where code = 'PCS'"))
         tx.rollback()  # the token's update is rolled back with the row's
-    assert tokens(engine) == after_update
+    assert tokens() == after_update
     with engine.begin() as conn:
         conn.execute(text("insert into cost_center (code, name, active) values ('CC-T', 'Test', 1)"))
         conn.execute(text("delete from cost_center where code = 'CC-T'"))  # back as it was, yet changed
-    after_insert = tokens(engine)
+    after_insert = tokens()
     assert [t for t in before if after_update[t] != after_insert[t]] == ["cost_center"]
 
 
