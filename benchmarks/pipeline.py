@@ -134,7 +134,9 @@ def main() -> int:
     if args.from_store:
         home.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.from_store, home / "erp.sqlite")
-        upgrade(make_engine())  # a store saved by an earlier version: its migrations and change triggers
+        engine = make_engine()
+        upgrade(engine)  # a store saved by an earlier version: its migrations and change triggers
+        engine.dispose()
         print(f"history: a copy of {args.from_store} -> {counts()}")
     else:
         password = str(PROJECT_ROOT / "seeds" / "demo-admin-password.txt")
