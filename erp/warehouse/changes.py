@@ -212,14 +212,18 @@ def record_state(
         conn.execute(f"create or replace table {FINGERPRINT_TABLE} (table_name varchar primary key, fingerprint text)")
         conn.execute(f"create or replace table {STATE_TABLE} (key varchar primary key, value varchar)")
         if kept:
-            conn.executemany(f"insert into {FINGERPRINT_TABLE} values (?, ?)", sorted(kept.items()))
+            _insert_pairs(conn, FINGERPRINT_TABLE, sorted(kept.items()))
         if trusted:
-            conn.executemany(
-                f"insert into {STATE_TABLE} values (?, ?)", [("as_of", as_of.isoformat()), ("project_hash", code_hash)]
-            )
+            _insert_pairs(conn, STATE_TABLE, [("as_of", as_of.isoformat()), ("project_hash", code_hash)])
         conn.execute("checkpoint")
     finally:
         conn.close()
+
+
+def _insert_pairs(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[str, str]]) -> None:
+    """Insert (text, text) rows in one statement: DuckDB's executemany runs one statement per row, about 3-10 ms
+    each here (a second for a store's hundred fingerprints on a busy machine)."""
+    conn.execute(f"insert into {table} select unnest(?), unnest(?)", [[r[0] for r in rows], [r[1] for r in rows]])
 
 
 @dataclass(frozen=True)
