@@ -58,9 +58,9 @@ def run_warehouse_job(
         "selection": " ".join(select) if select else "*",
     }
     plan = change_plan(settings, as_of) if not select and not full_refresh else None
-    if plan is not None:
+    if plan is not None and not plan.dbt_select:
         current = read.last_publication(settings)
-        if not plan.dbt_select and current is not None:
+        if current is not None:
             out(
                 t(
                     "Nothing to build: no warehouse model reads what changed since publication #{id}.",
@@ -68,16 +68,16 @@ def run_warehouse_job(
                 )
             )
             return BuildResult(publication=current, path=settings.warehouse_path, seconds=time.monotonic() - started)
-        if plan.dbt_select:
-            out(
-                t(
-                    "Building what depends on the changed tables ({tables}): {count} models",
-                    tables=", ".join(plan.tables),
-                    count=plan.models,
-                )
+    if plan is not None and plan.dbt_select:
+        out(
+            t(
+                "Building what depends on the changed tables ({tables}): {count} models",
+                tables=", ".join(plan.tables),
+                count=plan.models,
             )
-            selection = selection_for([plan.dbt_select], known_to_match=True)
-            op_config.update(plan.run_config(as_of)["ops"][DBT_OP]["config"], fingerprints=plan.fingerprints)
+        )
+        selection = selection_for([plan.dbt_select], known_to_match=True)
+        op_config.update(plan.run_config(as_of)["ops"][DBT_OP]["config"], fingerprints=plan.fingerprints)
     run_config = {"ops": {DBT_OP: {"config": op_config}}, "loggers": QUIET_LOGGERS}
     overrides = {
         "warehouse": WarehouseResource(erp_home=str(settings.home), database_url=settings.database_url),
