@@ -10,23 +10,12 @@
     which rebuilds 39 models after a day of stock receipts.
 
     The settings dbt-duckdb's version handles and no model here uses (partitioned_by, sorted_by, indexes, grants,
-    persisted docs) are refused rather than ignored; DuckDB itself refuses to drop a table that a foreign key of
-    another table references. The postgres target keeps dbt's own materialization. view.sql beside this file does
-    the same for views. -#}
+    persisted docs) are refused rather than ignored (refuse_unsupported.sql); DuckDB itself refuses to drop a
+    table that a foreign key of another table references. The postgres target keeps dbt's own materialization.
+    view.sql beside this file does the same for views. -#}
 {% materialization table, adapter='duckdb', supported_languages=['sql', 'python'] %}
   {%- set language = model['language'] -%}
-  {%- for setting in ['partitioned_by', 'sorted_by', 'indexes', 'grants'] -%}
-    {%- if config.get(setting) -%}
-      {{ exceptions.raise_compiler_error(
-        "the table materialization in macros/materializations/table.sql does not support " ~ setting ~ " (" ~ this ~ ")"
-      ) }}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- if config.persist_relation_docs() or config.persist_column_docs() -%}
-    {{ exceptions.raise_compiler_error(
-      "the table materialization in macros/materializations/table.sql does not persist docs (" ~ this ~ ")"
-    ) }}
-  {%- endif -%}
+  {{- refuse_unsupported('table', ['partitioned_by', 'sorted_by', 'indexes', 'grants']) -}}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
 

@@ -2,11 +2,7 @@
     table.sql beside this file (nobody reads a build file, so no rename dance: drop and create in one statement
     and one transaction). The postgres target keeps dbt's own. -#}
 {% materialization view, adapter='duckdb' %}
-  {%- if config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
-    {{ exceptions.raise_compiler_error(
-      "the view materialization in macros/materializations/view.sql supports no grants or persisted docs (" ~ this ~ ")"
-    ) }}
-  {%- endif -%}
+  {{- refuse_unsupported('view', ['grants']) -}}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='view') -%}
 
