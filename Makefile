@@ -9,14 +9,18 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DEMO_SCALE ?= 1
 DEMO_SEED ?= 2026
 
-.PHONY: install run test lint format demo build serve clean
+.PHONY: install kernels run test lint format demo build serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) kernels
+
+## The MRP kernels compiled ahead of time for the current sources (erp/planning/compiled.py); quick when built.
+kernels: $(STAMP)
+	$(BIN)/python -m erp.planning.aot
 
 ## Run the ERP on the demo company (embedded SQLite + DuckDB, nothing else to install).
 run: demo build serve
@@ -25,14 +29,14 @@ demo: $(STAMP)
 	$(BIN)/erp init --company "华东泵业有限公司" --admin-password-file seeds/demo-admin-password.txt
 	$(BIN)/erp demo --if-empty --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
 
-build: $(STAMP)
+build: $(STAMP) kernels
 	$(BIN)/erp build
 
 serve: $(STAMP)
 	$(BIN)/erp serve
 
 ## Run every test, ruff included.
-test: $(STAMP) lint
+test: $(STAMP) lint kernels
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

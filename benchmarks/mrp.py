@@ -22,17 +22,20 @@ the views over them (mrp_planned_orders, mrp_records, mrp_pegging). Printed:
   hand theirs (the least any implementation must do), and the ratios mrp / floor (wall and CPU);
 - reference_s, reference_cpu_s: the per-item loop (erp/planning/reference.py) planning the same problem (loop only).
 
-Before the sizes, once, from fresh interpreters: compile_s, the first plan after an install compiling the
-engine's numba kernels (then cached on disk; 0 when they already were); what a process pays once before its
-first plan: pandas_import_s (DuckDB's Python client imports pandas to read the Arrow table a Python model
-returns; this benchmark's own process has imported it to generate the problem, so mrp_s leaves it out, while a
-fresh `erp build` pays it), planning_import_s (erp.planning with numba: inside mrp_s) and kernel_setup_s
-(numba setting itself up and loading the cached kernels at the first call: inside mrp_s).
+Before the sizes, once: kernels, which compiled kernels plan (`--kernels`: the ahead-of-time module, built first
+as make builds it, or numba's JIT; erp/planning/compiled.py) and aot_build_s, the seconds building the module
+took (0 when it was built); then, from fresh interpreters, what a process pays once before its first plan:
+pandas_import_s (DuckDB's Python client imports pandas to read the Arrow table a Python model returns; this
+benchmark's own process has imported it to generate the problem, so mrp_s leaves it out, while a fresh `erp
+build` pays it), planning_import_s (erp.planning: inside mrp_s) and kernel_setup_s (the first call of the
+kernels on a tiny problem: loading the ahead-of-time module, or numba importing and setting itself up and
+loading its cached machine code (compiling it, about 5 s of CPU, the first time after a change): inside mrp_s).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -49,6 +52,7 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from erp.config import load_settings  # noqa: E402
+from erp.planning import aot, compiled  # noqa: E402
 from erp.planning.problem import load_problem  # noqa: E402
 from erp.planning.reference import reference_plan  # noqa: E402
 from erp.planning.synthetic import synthetic_problem  # noqa: E402
@@ -145,11 +149,12 @@ def _cheapest(table: pa.Table) -> pa.Table:
 
 
 FRESH = """
-import time
+import sys, time
 import duckdb, numpy, pyarrow  # dbt has imported these before any model runs
 started = time.perf_counter()
 import pandas
 imported_pandas = time.perf_counter()
+from erp.planning import compiled
 from erp.planning.engine import engine_plan
 from erp.planning.problem import load_problem
 from erp.planning.tables import plan_tables
@@ -157,16 +162,21 @@ imported = time.perf_counter()
 from erp.planning.synthetic import synthetic_problem
 problem = load_problem(**synthetic_problem(50, depth=3, horizon_weeks=8, seed=1))
 planning = time.perf_counter()
-plan_tables(problem, engine_plan(problem))
+with compiled.using(compiled.jit if sys.argv[1] == "jit" else compiled.kernels()):
+    plan_tables(problem, engine_plan(problem))
 print(imported_pandas - started, imported - imported_pandas, time.perf_counter() - planning)
 """
 
 
-def fresh_process() -> tuple[float, float, float]:
-    """A new interpreter importing pandas, then the planning package (numba with it), then planning a tiny
-    problem (setting numba up and loading the compiled kernels, or compiling them): the seconds of each."""
+def fresh_process(kernels: str) -> tuple[float, float, float]:
+    """A new interpreter importing pandas, then the planning package, then planning a tiny problem with the
+    ``kernels`` (aot or jit): the seconds of each."""
     done = subprocess.run(
-        [sys.executable, "-c", FRESH], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[1]
+        [sys.executable, "-c", FRESH, kernels],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
     )
     pandas_s, planning_s, tiny_s = (float(v) for v in done.stdout.split())
     return pandas_s, planning_s, tiny_s
@@ -247,15 +257,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--weeks", type=int, default=52, help="weekly buckets (default 52)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-reference", action="store_true", help="skip the per-item reference loop")
+    parser.add_argument(
+        "--kernels", choices=("aot", "jit"), default="aot", help="ahead-of-time module (default, built first) or JIT"
+    )
     args = parser.parse_args(argv)
-    first = fresh_process()
-    pandas_s, planning_s, setup_s = fresh_process()
+    started = time.perf_counter()
+    if args.kernels == "aot":
+        aot.build()
+    built_s = time.perf_counter() - started
+    # as a build chooses: at the first plan (the JIT imports numba only then)
+    kernels = compiled.using(compiled.jit) if args.kernels == "jit" else contextlib.nullcontext()
+    fresh_process(args.kernels)  # a first run may compile the JIT's kernels
+    pandas_s, planning_s, setup_s = fresh_process(args.kernels)
     print(
-        f"compile_s={max(first[2] - setup_s, 0):.2f}  pandas_import_s={pandas_s:.2f}  "
-        f"planning_import_s={planning_s:.2f}  kernel_setup_s={setup_s:.2f}",
+        f"kernels={'ahead-of-time' if args.kernels == 'aot' and compiled.module_path().is_file() else 'jit'}  "
+        f"aot_build_s={built_s:.2f}  "
+        f"pandas_import_s={pandas_s:.2f}  planning_import_s={planning_s:.2f}  kernel_setup_s={setup_s:.2f}",
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="erp-mrp-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="erp-mrp-bench-") as tmp, kernels:
         os.environ.setdefault("ERP_HOME", str(Path(tmp) / "home"))
         for size in (int(s) for s in args.items.split(",")):
             row = run(size, args.depth, args.weeks, args.seed, not args.no_reference, Path(tmp))

@@ -17,10 +17,8 @@ that runs builds keeps the code it imported (each Dagster run and each `erp buil
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,44 +121,6 @@ def dbt_command(
     return command, env, params
 
 
-# Full (oldest-generation) collections while dbt runs: at most one per this many younger ones (CPython's is 10).
-FULL_COLLECTION_EVERY = 100
-# Young collections while a build runs: one per this many new container objects (CPython's is 700). dbt and Dagster
-# keep many of what they allocate for a while (nodes, events), so at 700 most young collections walk objects that
-# survive them. Measured with gc.callbacks at scale 10: an everyday build spent 1.1-1.2 s collecting (850 young, 75
-# middle, 2 full collections), 0.8-0.9 s at this threshold; a full build 4.8-5.5 s, 4.1-4.3 s.
-YOUNG_COLLECTION_EVERY = 10_000
-_holding = 0  # nested holds (a build, and dbt inside it)
-
-
-@contextmanager
-def fewer_full_collections() -> Iterator[None]:
-    """Spare a build most of Python's full garbage collections.
-
-    A build process holds hundreds of thousands of objects before dbt starts (Dagster's definitions and its copy
-    of the manifest, the modules of Dagster, dbt and dagster-dbt), dbt adds its manifest and allocates many more
-    per node, and every full collection walks them all: about a sixth of a change-driven build's CPU. The objects
-    that exist when the hold starts are frozen (left out of collections) until it ends, young collections wait for
-    YOUNG_COLLECTION_EVERY new objects, and a full collection runs at most once per FULL_COLLECTION_EVERY younger
-    ones; the garbage of the run itself is still collected. All are undone afterwards. Held around dbt's run in a
-    Dagster step, and around a whole `erp build` (run creation, events and publish allocate as much again); nested
-    holds thaw with the outermost."""
-    global _holding
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(
-        max(thresholds[0], YOUNG_COLLECTION_EVERY), thresholds[1], max(thresholds[2], FULL_COLLECTION_EVERY)
-    )
-    _holding += 1
-    try:
-        yield
-    finally:
-        _holding -= 1
-        gc.set_threshold(*thresholds)
-        if not _holding:  # held around a whole build too (pipelines/inprocess.py): the outermost hold thaws
-            gc.unfreeze()
-
-
 def run_dbt(
     resource: DbtCliResource,
     context: AssetExecutionContext,
@@ -190,8 +150,7 @@ def run_dbt(
         if on_event is not None:
             on_event(raw)
 
-    with fewer_full_collections():
-        result = invoke(command, env, callback, manifest)
+    result = invoke(command, env, callback, manifest)
     return DbtRun(
         success=bool(result.success),
         error=result.exception,

@@ -15,10 +15,10 @@ from dagster_dbt import build_dbt_asset_selection
 from erp.config import Settings
 from erp.i18n import t
 from erp.warehouse import read
+from erp.warehouse.dbt import fewer_full_collections
 from erp.warehouse.publish import BuildFailed, BuildResult, Printer
 from erp.warehouse.read import publication_for_run
 from pipelines.assets.warehouse import DBT_OP, WRITES_TAG, change_plan, publish_asset, warehouse_dbt
-from pipelines.dbt_inprocess import fewer_full_collections
 from pipelines.definitions import ASSETS, resources
 from pipelines.instance import open_instance
 from pipelines.resources import Progress, WarehouseResource

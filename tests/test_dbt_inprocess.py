@@ -1,6 +1,6 @@
-"""dbt in the Dagster step's process (pipelines/dbt_inprocess.py): the command it runs and the garbage collector
-settings it runs under. The runs themselves (asset and check events, a failing test blocking publish, dbt's log)
-are covered by tests/test_pipelines.py and tests/test_warehouse.py."""
+"""dbt in the Dagster step's process (pipelines/dbt_inprocess.py): the command it runs, and the garbage collector
+settings every in-process dbt run has (erp/warehouse/dbt.py). The runs themselves (asset and check events, a
+failing test blocking publish, dbt's log) are covered by tests/test_pipelines.py and tests/test_warehouse.py."""
 
 from __future__ import annotations
 
@@ -9,12 +9,8 @@ from pathlib import Path
 
 from dagster import build_asset_context
 
-from pipelines.dbt_inprocess import (
-    FULL_COLLECTION_EVERY,
-    YOUNG_COLLECTION_EVERY,
-    dbt_command,
-    fewer_full_collections,
-)
+from erp.warehouse.dbt import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, fewer_full_collections
+from pipelines.dbt_inprocess import dbt_command
 from pipelines.resources import DBT_GLOBAL_FLAGS, dbt_resource
 
 

@@ -1,4 +1,4 @@
-"""The fast MRP engine: the reference semantics as compiled loops (`erp.planning.kernels`).
+"""The fast MRP engine: the reference semantics as compiled loops (`erp.planning.kernels`, `erp.planning.compiled`).
 
 Items are planned level by level (low-level code). The working grids are (weeks, items) with the items in
 planning order, so a level is one contiguous block of columns; each item is netted and lot-sized week by
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from erp.planning import kernels
+from erp.planning import compiled
 from erp.planning.output import MrpResult, Plan, to_frames
 from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem
 
@@ -59,6 +59,7 @@ def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> np.ndarray:
 
 def engine_plan(p: Problem) -> Plan:
     """Plan a checked problem (see the module docstring); the heavy loops are `erp.planning.kernels`."""
+    kernels = compiled.kernels()
     n, horizon = p.n_items, p.horizon
     llc = _ints(p.llc)
     # Items in planning order (low-level code, then input order): each level is one block of columns.

@@ -1,4 +1,4 @@
-"""The MRP engine's loops, compiled with numba.
+"""The MRP engine's loops, compiled with numba (at run time or ahead of time).
 
 MRP is a recurrence: each week's projected balance depends on the previous week's, and each item's gross
 requirements on its parents' planned releases. Written as plain loops over items and weeks (the reference
@@ -9,10 +9,13 @@ planned orders, exceptions, pegging) become single passes too.
 Grids are (weeks, items) with the items in planning order (`engine_plan` explains the layout): item ``i`` sits
 in column ``pos[i]``, and column ``c`` holds item ``by_level[c]``. Quantities are integer millionths.
 
-``cache=True`` keeps the machine code in ``__pycache__`` beside this file: compiling all kernels takes about 5 s
-of CPU once per checkout (or after this file changes), a new process loads them instead. The cache is keyed on
-this file only: the constants imported below are frozen into it, so changing one of them means touching this
-file too (the tests then fail until it is recompiled).
+Two ways to run them (`erp.planning.compiled` picks): compiled ahead of time into an extension module
+(`erp.planning.aot`, built by make; no numba in the process), or by numba at run time. ``cache=True`` keeps the
+JIT's machine code in ``__pycache__`` beside this file: compiling all kernels takes about 5 s of CPU once per
+checkout (or after this file changes), a new process loads them instead. That cache is keyed on this file only:
+the constants imported below are frozen into it, so changing one of them means touching this file too (the
+tests then fail until it is recompiled). The ahead-of-time module is keyed on this file and the two that define
+those constants.
 
 The loops run on one core: ``parallel=True`` over the items of a level was measured on 2 cores and saves about
 40 ms of the planning at 100,000 items, less than starting its threads costs a fresh process, for 50% more CPU.
@@ -394,3 +397,55 @@ def pegging(
                         key = edge_child_item[e] * horizon + t - back
                         found = _peg(out, found, key, t, PARENT, edge_row[e], qty)
     return found
+
+
+@numba.njit(cache=True)
+def sum_by_kind(kind: np.ndarray, order_id: np.ndarray, qty: np.ndarray, out: np.ndarray) -> None:
+    """out[kind, planned_order_id - 1] += quantity over the pegging rows (exact integers, one pass)."""
+    for k in range(len(kind)):
+        out[kind[k], order_id[k] - 1] += qty[k]
+
+
+@numba.njit(cache=True)
+def active_cells(
+    independent: np.ndarray,
+    dependent: np.ndarray,
+    scheduled: np.ndarray,
+    receipts: np.ndarray,
+    releases: np.ndarray,
+    active: np.ndarray,
+) -> int:
+    """Mark the cells (weeks, columns) kept in the record: the first week, and every week where something
+    happens; their count."""
+    weeks, columns = active.shape
+    count = 0
+    for w in range(weeks):
+        for c in range(columns):
+            hit = (
+                w == 0
+                or independent[w, c] != 0
+                or dependent[w, c] != 0
+                or scheduled[w, c] != 0
+                or receipts[w, c] != 0
+                or releases[w, c] != 0
+            )
+            active[w, c] = hit
+            count += hit
+    return count
+
+
+@numba.njit(cache=True)
+def gather_cells(
+    active: np.ndarray, ids: np.ndarray, grids: tuple, item_id: np.ndarray, week: np.ndarray, values: np.ndarray
+) -> None:
+    """The marked cells' item ids, 1-based weeks and values of every grid, by week then column."""
+    weeks, columns = active.shape
+    row = 0
+    for w in range(weeks):
+        for c in range(columns):
+            if active[w, c]:
+                item_id[row] = ids[c]
+                week[row] = w + 1
+                for g in range(len(grids)):
+                    values[g, row] = grids[g][w, c]
+                row += 1

@@ -16,12 +16,12 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 
-import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from erp.i18n import t
+from erp.planning import compiled
 from erp.planning.output import (
     DETAILS,
     EXCEPTION_TYPES,
@@ -82,19 +82,12 @@ def order_keys(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     return order, ids
 
 
-@numba.njit(cache=True)
-def _sum_by_kind(kind: np.ndarray, order_id: np.ndarray, qty: np.ndarray, out: np.ndarray) -> None:
-    """out[kind, planned_order_id - 1] += quantity over the pegging rows (exact integers, one pass)."""
-    for k in range(len(kind)):
-        out[kind[k], order_id[k] - 1] += qty[k]
-
-
 def planned_order_rows(problem: Problem, plan: Plan, order: np.ndarray, pegs: Pegs, item_ids: np.ndarray) -> pa.Table:
     """One row per planned order (ids 1.. in item, due order) with its pegged demand summed by source type."""
     item, due, rel, qty = (a[order] for a in (plan.order_item, plan.order_due, plan.order_release, plan.order_qty))
     n_orders = len(order)
     by_kind = np.zeros((3, n_orders), dtype=np.int64)
-    _sum_by_kind(pegs.kind, pegs.order_id, pegs.qty, by_kind)
+    compiled.kernels().sum_by_kind(pegs.kind, pegs.order_id, pegs.qty, by_kind)
     sources = np.bincount(pegs.order_id - 1, minlength=n_orders)
     return pa.table(
         {
@@ -131,8 +124,8 @@ def record_rows(problem: Problem, plan: Plan, item_ids: np.ndarray) -> pa.Table:
     the order of the grids' columns (a stored table needs no row order). Two compiled passes over the grids: a
     million-cell gather per column in numpy cost more than planning a level."""
     n = problem.n_items
-    if plan.layout is None:  # (items, periods): read through transposed views
-        grids = [getattr(plan, field).T for _name, field in RECORD_FIELDS]
+    if plan.layout is None:  # (items, periods): transposed copies (the kernels take C-ordered grids)
+        grids = [np.ascontiguousarray(getattr(plan, field).T) for _name, field in RECORD_FIELDS]
         column_item = np.arange(n, dtype=np.int64)
     else:  # (periods, items in planning order)
         grids = [getattr(plan, field) for _name, field in RECORD_FIELDS]
@@ -140,10 +133,11 @@ def record_rows(problem: Problem, plan: Plan, item_ids: np.ndarray) -> pa.Table:
         column_item[plan.layout] = np.arange(n)
     ids = np.asarray(item_ids, dtype=np.int64)[column_item]
     active = np.empty(grids[0].shape, dtype=np.bool_)
-    count = _active_cells(*(grids[i] for i in _ACTIVITY), active)
+    kernels = compiled.kernels()
+    count = kernels.active_cells(*(grids[i] for i in _ACTIVITY), active)
     item_id, week = np.empty(count, dtype=np.int64), np.empty(count, dtype=np.int16)
     values = np.empty((len(grids), count), dtype=np.int64)
-    _gather_cells(active, ids, tuple(grids), item_id, week, values)
+    kernels.gather_cells(active, ids, tuple(grids), item_id, week, values)
     columns: dict[str, pa.Array] = {"item_id": pa.array(item_id), "period": pa.array(week)}
     for (name, _field), column in zip(RECORD_FIELDS, values, strict=True):
         columns[name] = decimals(column)
@@ -154,51 +148,6 @@ _ACTIVE_FIELDS = ("independent", "dependent", "scheduled", "receipts", "releases
 """A net requirement is a planned receipt, and the projected on hand follows from the rest."""
 _ACTIVITY = tuple(i for i, (_name, field) in enumerate(RECORD_FIELDS) if field in _ACTIVE_FIELDS)
 """The grids (positions in `RECORD_FIELDS`) whose non-zero cells make a week part of the record."""
-
-
-@numba.njit(cache=True)
-def _active_cells(
-    independent: np.ndarray,
-    dependent: np.ndarray,
-    scheduled: np.ndarray,
-    receipts: np.ndarray,
-    releases: np.ndarray,
-    active: np.ndarray,
-) -> int:
-    """Mark the cells (weeks, columns) kept in the record: the first week, and every week where something
-    happens; their count."""
-    weeks, columns = active.shape
-    count = 0
-    for w in range(weeks):
-        for c in range(columns):
-            hit = (
-                w == 0
-                or independent[w, c] != 0
-                or dependent[w, c] != 0
-                or scheduled[w, c] != 0
-                or receipts[w, c] != 0
-                or releases[w, c] != 0
-            )
-            active[w, c] = hit
-            count += hit
-    return count
-
-
-@numba.njit(cache=True)
-def _gather_cells(
-    active: np.ndarray, ids: np.ndarray, grids: tuple, item_id: np.ndarray, week: np.ndarray, values: np.ndarray
-) -> None:
-    """The marked cells' item ids, 1-based weeks and values of every grid, by week then column."""
-    weeks, columns = active.shape
-    row = 0
-    for w in range(weeks):
-        for c in range(columns):
-            if active[w, c]:
-                item_id[row] = ids[c]
-                week[row] = w + 1
-                for g in range(len(grids)):
-                    values[g, row] = grids[g][w, c]
-                row += 1
 
 
 class Pegs:
