@@ -79,7 +79,16 @@ def main(argv: list[str] | None = None) -> None:
     if shutil.which("cc") is None and shutil.which("gcc") is None:
         print(t("No C compiler: MRP plans with numba's JIT kernels (the same results, about 0.6 s slower to start)."))
         return
-    path = build(quiet=not args.verbose)
+    try:
+        path = build(quiet=not args.verbose)
+    except Exception as error:  # a compiler without Python's headers, say: planning still works, on the JIT
+        print(
+            t(
+                "The MRP kernels could not be compiled ahead of time ({error}); MRP plans with numba's JIT kernels.",
+                error=error,
+            )
+        )
+        return
     clean()
     print(t("MRP kernels compiled ahead of time: {path}", path=path))
 
