@@ -58,3 +58,29 @@ def test_holds_nest_and_only_the_outermost_thaws() -> None:
             pass
         assert gc.get_freeze_count() > frozen
     assert gc.get_freeze_count() == frozen
+
+
+def test_every_in_process_dbt_run_holds_the_collector(monkeypatch) -> None:
+    """`invoke` (the Dagster step's dbt, `erp build`'s, a benchmark's) runs dbt inside the hold: a dbt run without
+    it spent about 1 s of the MRP models in full collections over dbt's own objects."""
+    import dbt.cli.main
+
+    from erp.warehouse import dbt as warehouse_dbt
+
+    seen = []
+
+    class Runner:
+        def __init__(self, manifest=None, callbacks=None) -> None:
+            pass
+
+        def invoke(self, args):
+            seen.append((gc.get_freeze_count(), gc.get_threshold()))
+            return "result"
+
+    monkeypatch.setattr(dbt.cli.main, "dbtRunner", Runner)
+    frozen = gc.get_freeze_count()
+    kept = [object() for _ in range(1000)]
+    assert warehouse_dbt.invoke(["run"], {}, lambda _event: None) == "result"
+    ((during, thresholds),) = seen
+    assert during >= frozen + len(kept) and thresholds[2] >= FULL_COLLECTION_EVERY
+    assert gc.get_freeze_count() == frozen

@@ -141,8 +141,6 @@ def release_duckdb() -> None:
     dbt-duckdb caches its environment (and the database instance) on a class; left open, it blocks our own
     connection to the build file ("different configuration") and the file's lock outlives the build.
     """
-    import gc
-
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     with DuckDBConnectionManager._LOCK:
