@@ -1,7 +1,7 @@
 """Which compiled MRP kernels run: the ahead-of-time module built from the current sources, else numba's JIT.
 
 numba compiles `erp.planning.kernels` at first use and keeps the machine code on disk, but every new process
-still imports numba and sets it up before its first plan: about 0.6 s, more than planning 100,000 items takes.
+still imports numba and sets it up before its first plan: about 0.6 s, as long as planning 100,000 items takes.
 `python -m erp.planning.aot` (run by `make install`, `make build` and `make test`) compiles the same functions
 ahead of time into an extension module in this package's ``__pycache__``. Its file name carries a digest of the
 sources compiled into it, so it is found only while they are unchanged; importing it takes a millisecond and
