@@ -30,8 +30,7 @@ KERNELS = (
     "exceptions",
     "pegging",
     "sum_by_kind",
-    "active_cells",
-    "gather_cells",
+    "record_cells",
 )
 """The kernels the engine and the stored tables call (each compiled for one signature: see `erp.planning.aot`)."""
 

@@ -43,7 +43,7 @@ def _ints(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.int64)
 
 
-def _zeros(shape: tuple[int, ...], dtype: type = np.int64) -> np.ndarray:
+def zeros(shape: tuple[int, ...], dtype: type = np.int64) -> np.ndarray:
     """A zero-filled array in private memory straight from the system (zero pages until written).
 
     Not `np.zeros`: numpy asks for transparent huge pages for large arrays, and first touching those in a fresh
@@ -82,18 +82,16 @@ def engine_plan(p: Problem) -> Plan:
     dem_forecast = np.ascontiguousarray(p.dem_forecast, dtype=np.bool_)
     by_cell = np.argsort(dem_item * horizon + dem_period, kind="stable")  # rows by item, week, then row
     sr_item, sr_period, sr_qty, sr_row = _ints(p.sr_item), _ints(p.sr_period), _ints(p.sr_qty), _ints(p.sr_row)
-    independent = _zeros((horizon, n), np.int64)
-    scheduled = _zeros((horizon, n), np.int64)
+    independent = zeros((horizon, n), np.int64)
+    scheduled = zeros((horizon, n), np.int64)
     kernels.demand_grids(
         pos, dem_item, dem_period, dem_qty, dem_forecast, by_cell, sr_item, sr_period, sr_qty, independent, scheduled
     )
 
-    dependent = _zeros((horizon, n), np.int64)
-    projected = _zeros((horizon, n), np.int64)
-    net = _zeros((horizon, n), np.int64)
-    receipts = _zeros((horizon, n), np.int64)
-    releases = _zeros((horizon, n), np.int64)
-    cover = _zeros((horizon, n), np.int32)  # weeks back to the covering planned order, for pegging
+    dependent = zeros((horizon, n), np.int64)
+    receipts = zeros((horizon, n), np.int64)
+    releases = zeros((horizon, n), np.int64)
+    cover = zeros((horizon, n), np.int32)  # weeks back to the covering planned order, for pegging
     order_count = np.empty(n, dtype=np.int64)
     pushes = kernels.plan_levels(
         bounds,
@@ -112,29 +110,27 @@ def engine_plan(p: Problem) -> Plan:
         independent,
         dependent,
         scheduled,
-        projected,
-        net,
         receipts,
         releases,
         cover,
         order_count,
     )
-    # Output rows are counted or bounded, allocated (`_zeros`) and filled in place; the unused tail of a bound
+    # Output rows are counted or bounded, allocated (`zeros`) and filled in place; the unused tail of a bound
     # is never touched, so it costs no memory.
     order_start = np.r_[0, np.cumsum(order_count)]
-    orders = _zeros((4, order_start[-1]), np.int64)
+    orders = zeros((4, order_start[-1]), np.int64)
     kernels.planned_orders(by_level, lead_weeks, receipts, order_start, orders)
     order_item, order_due, order_release, order_qty = orders
 
     # At most: every item below safety stock, every order late, a message per scheduled receipt.
-    exc = _zeros((6, n + orders.shape[1] + len(sr_item)), np.int64)
+    exc = zeros((6, n + orders.shape[1] + len(sr_item)), np.int64)
     by_receipt = np.lexsort((sr_row, sr_period, sr_item))
     found = kernels.exceptions(
         pos, on_hand, safety, independent, dependent, orders, sr_item, sr_period, sr_qty, sr_row, by_receipt, exc
     )
     exc = exc[:, :found]
     # At most: every order row, every forecast row, every dependent requirement above 0.
-    pegs = _zeros((5, len(dem_item) + pushes), np.int64)
+    pegs = zeros((5, len(dem_item) + pushes), np.int64)
     found = kernels.pegging(
         pos,
         bounds,
@@ -158,8 +154,8 @@ def engine_plan(p: Problem) -> Plan:
         independent=independent,
         dependent=dependent,
         scheduled=scheduled,
-        projected=projected,
-        net=net,
+        projected=None,  # computed where they are read (tables.record_rows, output.to_frames)
+        net=None,
         receipts=receipts,
         releases=releases,
         order_item=order_item,

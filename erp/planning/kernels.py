@@ -105,8 +105,6 @@ def _plan_item(
     independent: np.ndarray,
     dependent: np.ndarray,
     scheduled: np.ndarray,
-    projected: np.ndarray,
-    net: np.ndarray,
     receipts: np.ndarray,
     releases: np.ndarray,
     cover: np.ndarray,
@@ -146,10 +144,8 @@ def _plan_item(
             cover[t, c] = t - last_due
         else:
             cover[t, c] = -1
-        net[t, c] = need
         receipts[t, c] = qty
         pab = available + qty
-        projected[t, c] = pab
         if rule == POQ:  # slide the window one week on
             window -= gross - scheduled[t, c]
             if t + periods < horizon:
@@ -175,8 +171,6 @@ def plan_levels(
     independent: np.ndarray,
     dependent: np.ndarray,
     scheduled: np.ndarray,
-    projected: np.ndarray,
-    net: np.ndarray,
     receipts: np.ndarray,
     releases: np.ndarray,
     cover: np.ndarray,
@@ -205,8 +199,6 @@ def plan_levels(
                 independent,
                 dependent,
                 scheduled,
-                projected,
-                net,
                 receipts,
                 releases,
                 cover,
@@ -407,45 +399,47 @@ def sum_by_kind(kind: np.ndarray, order_id: np.ndarray, qty: np.ndarray, out: np
 
 
 @numba.njit(cache=True)
-def active_cells(
+def record_cells(
     independent: np.ndarray,
     dependent: np.ndarray,
     scheduled: np.ndarray,
     receipts: np.ndarray,
     releases: np.ndarray,
-    active: np.ndarray,
+    on_hand: np.ndarray,
+    safety: np.ndarray,
+    ids: np.ndarray,
+    balance: np.ndarray,
+    item_id: np.ndarray,
+    week: np.ndarray,
+    values: np.ndarray,
 ) -> int:
-    """Mark the cells (weeks, columns) kept in the record: the first week, and every week where something
-    happens; their count."""
-    weeks, columns = active.shape
-    count = 0
-    for w in range(weeks):
-        for c in range(columns):
-            hit = (
-                w == 0
-                or independent[w, c] != 0
-                or dependent[w, c] != 0
-                or scheduled[w, c] != 0
-                or receipts[w, c] != 0
-                or releases[w, c] != 0
-            )
-            active[w, c] = hit
-            count += hit
-    return count
-
-
-@numba.njit(cache=True)
-def gather_cells(
-    active: np.ndarray, ids: np.ndarray, grids: tuple, item_id: np.ndarray, week: np.ndarray, values: np.ndarray
-) -> None:
-    """The marked cells' item ids, 1-based weeks and values of every grid, by week then column."""
-    weeks, columns = active.shape
+    """The time-phased record's rows, by week then column: the first week of every column, and every week where
+    something happens (gross requirement, scheduled receipt, planned receipt or release; a net requirement is a
+    planned receipt). Each row gets the column's item id, the 1-based week and, in ``values``, independent,
+    dependent, scheduled, projected on hand, net requirement, planned receipts and releases. The projected
+    balance and the net requirement are computed as `_plan_item` computes them (the engine keeps no grid of
+    either), carried per column in ``balance``. ``on_hand``, ``safety`` and ``ids`` are per column; the outputs
+    are bounds (weeks x columns rows). Returns the number of rows written."""
+    weeks, columns = independent.shape
+    for c in range(columns):
+        balance[c] = on_hand[c]
     row = 0
     for w in range(weeks):
         for c in range(columns):
-            if active[w, c]:
+            ind, dep, sched = independent[w, c], dependent[w, c], scheduled[w, c]
+            received, released = receipts[w, c], releases[w, c]
+            available = balance[c] + sched - (ind + dep)
+            need = max(0, safety[c] - available)
+            balance[c] = available + received
+            if w == 0 or ind != 0 or dep != 0 or sched != 0 or received != 0 or released != 0:
                 item_id[row] = ids[c]
                 week[row] = w + 1
-                for g in range(len(grids)):
-                    values[g, row] = grids[g][w, c]
+                values[0, row] = ind
+                values[1, row] = dep
+                values[2, row] = sched
+                values[3, row] = balance[c]
+                values[4, row] = need
+                values[5, row] = received
+                values[6, row] = released
                 row += 1
+    return row

@@ -52,11 +52,13 @@ class Plan:
 
     # time-phased record, shape (items, periods) with items in input order; or, when ``layout`` is set (the
     # engine), shape (periods, items) with item i in column layout[i] (see `item_grid`)
+    # (projected on hand and the net requirement follow from the others, on hand and safety stock: the engine
+    # leaves them None, and `balances` computes them)
     independent: np.ndarray
     dependent: np.ndarray
     scheduled: np.ndarray
-    projected: np.ndarray
-    net: np.ndarray
+    projected: np.ndarray | None
+    net: np.ndarray | None
     receipts: np.ndarray
     releases: np.ndarray
     # planned orders: item, 0-based due period, 0-based release period (before clipping to period 1), quantity
@@ -83,6 +85,25 @@ class Plan:
         """The record grid ``name`` as (items, periods) in input order."""
         grid = getattr(self, name)
         return grid if self.layout is None else np.ascontiguousarray(grid[:, self.layout].T)
+
+
+def balances(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Projected on hand and net requirement as (items, periods) grids in input order, week by week as the
+    engine nets: available = previous balance + scheduled - gross, net = what brings it up to safety stock,
+    balance = available + planned receipt."""
+    if plan.projected is not None and plan.net is not None:
+        return plan.item_grid("projected"), plan.item_grid("net")
+    independent, dependent = plan.item_grid("independent"), plan.item_grid("dependent")
+    scheduled, receipts = plan.item_grid("scheduled"), plan.item_grid("receipts")
+    projected, net = np.empty_like(receipts), np.empty_like(receipts)
+    balance = np.asarray(problem.on_hand, dtype=np.int64).copy()
+    safety = np.asarray(problem.safety, dtype=np.int64)
+    for week in range(problem.horizon):
+        available = balance + scheduled[:, week] - independent[:, week] - dependent[:, week]
+        net[:, week] = np.maximum(safety - available, 0)
+        balance = available + receipts[:, week]
+        projected[:, week] = balance
+    return projected, net
 
 
 @dataclass
@@ -193,9 +214,14 @@ def _records(problem: Problem, plan: Plan) -> pd.DataFrame:
     import pandas as pd
 
     n, horizon = problem.n_items, problem.horizon
+    projected, net = balances(problem, plan)
+    computed = {"projected": projected, "net": net}
     block = np.empty((len(_RECORD_QUANTITIES), n * horizon), dtype=np.float64)
     for row, field in enumerate(_RECORD_QUANTITIES.values()):
-        grid = plan.item_grid("independent") + plan.item_grid("dependent") if field is None else plan.item_grid(field)
+        if field is None:
+            grid = plan.item_grid("independent") + plan.item_grid("dependent")
+        else:
+            grid = computed[field] if field in computed else plan.item_grid(field)
         values = grid.ravel()
         np.divide(values, SCALE, out=block[row])
     records = pd.DataFrame(block.T, columns=list(_RECORD_QUANTITIES), copy=False)

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from erp.i18n import t
 from erp.planning import compiled
+from erp.planning.engine import zeros
 from erp.planning.output import (
     DETAILS,
     EXCEPTION_TYPES,
@@ -106,48 +107,45 @@ def planned_order_rows(problem: Problem, plan: Plan, order: np.ndarray, pegs: Pe
 
 
 RECORD_FIELDS = (
-    ("independent", "independent"),
-    ("dependent", "dependent"),
-    ("scheduled", "scheduled"),
-    ("projected_on_hand", "projected"),
-    ("net", "net"),
-    ("planned_receipts", "receipts"),
-    ("planned_releases", "releases"),
+    "independent",
+    "dependent",
+    "scheduled",
+    "projected_on_hand",
+    "net",
+    "planned_receipts",
+    "planned_releases",
 )
-"""Stored record columns and the `Plan` grid each comes from (gross = independent + dependent, in the view)."""
+"""Stored record columns, in the order `kernels.record_cells` writes them (gross = independent + dependent, in
+the view)."""
 
 
 def record_rows(problem: Problem, plan: Plan, item_ids: np.ndarray) -> pa.Table:
     """The time-phased record: the first week of every item and every week where something happens (gross
     requirement, scheduled receipt, net requirement, planned receipt or release). A week left out has all of
     those at 0 and the projected on hand of the latest earlier week shown. Rows come week by week, items in
-    the order of the grids' columns (a stored table needs no row order). Two compiled passes over the grids: a
-    million-cell gather per column in numpy cost more than planning a level."""
+    the order of the grids' columns (a stored table needs no row order). One compiled pass over the grids,
+    which also computes projected on hand and the net requirement (a million-cell gather per column in numpy
+    cost more than planning a level). Its outputs are bounds from `engine.zeros`: only the rows written are
+    ever touched."""
     n = problem.n_items
-    if plan.layout is None:  # (items, periods): transposed copies (the kernels take C-ordered grids)
-        grids = [np.ascontiguousarray(getattr(plan, field).T) for _name, field in RECORD_FIELDS]
+    grids = {field: getattr(plan, field) for field in ("independent", "dependent", "scheduled", "receipts", "releases")}
+    if plan.layout is None:  # (items, periods): transposed copies (the kernel takes C-ordered grids)
+        grids = {field: np.ascontiguousarray(grid.T) for field, grid in grids.items()}
         column_item = np.arange(n, dtype=np.int64)
     else:  # (periods, items in planning order)
-        grids = [getattr(plan, field) for _name, field in RECORD_FIELDS]
         column_item = np.empty(n, dtype=np.int64)
         column_item[plan.layout] = np.arange(n)
     ids = np.asarray(item_ids, dtype=np.int64)[column_item]
-    active = np.empty(grids[0].shape, dtype=np.bool_)
-    kernels = compiled.kernels()
-    count = kernels.active_cells(*(grids[i] for i in _ACTIVITY), active)
-    item_id, week = np.empty(count, dtype=np.int64), np.empty(count, dtype=np.int16)
-    values = np.empty((len(grids), count), dtype=np.int64)
-    kernels.gather_cells(active, ids, tuple(grids), item_id, week, values)
-    columns: dict[str, pa.Array] = {"item_id": pa.array(item_id), "period": pa.array(week)}
-    for (name, _field), column in zip(RECORD_FIELDS, values, strict=True):
-        columns[name] = decimals(column)
+    on_hand = np.ascontiguousarray(problem.on_hand[column_item], dtype=np.int64)
+    safety = np.ascontiguousarray(problem.safety[column_item], dtype=np.int64)
+    bound = problem.horizon * n
+    item_id, week, values = zeros((bound,)), zeros((bound,), np.int16), zeros((len(RECORD_FIELDS), bound))
+    balance = np.empty(n, dtype=np.int64)
+    count = compiled.kernels().record_cells(*grids.values(), on_hand, safety, ids, balance, item_id, week, values)
+    columns: dict[str, pa.Array] = {"item_id": pa.array(item_id[:count]), "period": pa.array(week[:count])}
+    for name, column in zip(RECORD_FIELDS, values, strict=True):
+        columns[name] = decimals(column[:count])
     return pa.table(columns)
-
-
-_ACTIVE_FIELDS = ("independent", "dependent", "scheduled", "receipts", "releases")
-"""A net requirement is a planned receipt, and the projected on hand follows from the rest."""
-_ACTIVITY = tuple(i for i, (_name, field) in enumerate(RECORD_FIELDS) if field in _ACTIVE_FIELDS)
-"""The grids (positions in `RECORD_FIELDS`) whose non-zero cells make a week part of the record."""
 
 
 class Pegs:
