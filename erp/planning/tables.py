@@ -74,19 +74,23 @@ def _week(period0: np.ndarray) -> pa.Array:
     return pa.array((np.asarray(period0) + 1).astype(np.int16))
 
 
-def order_keys(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Planned-order keys (item * horizon + due period) in published order, and the id lookup by key."""
+def order_keys(problem: Problem, plan: Plan) -> tuple[np.ndarray | slice, np.ndarray]:
+    """The planned orders in published order (item, then due period: a slice of all when the plan lists them so
+    already, as the engine does, else the sorting positions), and planned_order_id by key (item * horizon + due
+    period)."""
     key = plan.order_item.astype(np.int64) * problem.horizon + plan.order_due
-    order = np.arange(len(key)) if np.all(key[1:] > key[:-1]) else np.argsort(key, kind="stable")
+    order = slice(None) if np.all(key[1:] > key[:-1]) else np.argsort(key, kind="stable")
     ids = np.zeros(problem.n_items * problem.horizon, dtype=np.int32)
-    ids[key[order]] = np.arange(1, len(order) + 1)
+    ids[key[order]] = np.arange(1, len(key) + 1)
     return order, ids
 
 
-def planned_order_rows(problem: Problem, plan: Plan, order: np.ndarray, pegs: Pegs, item_ids: np.ndarray) -> pa.Table:
+def planned_order_rows(
+    problem: Problem, plan: Plan, order: np.ndarray | slice, pegs: Pegs, item_ids: np.ndarray
+) -> pa.Table:
     """One row per planned order (ids 1.. in item, due order) with its pegged demand summed by source type."""
     item, due, rel, qty = (a[order] for a in (plan.order_item, plan.order_due, plan.order_release, plan.order_qty))
-    n_orders = len(order)
+    n_orders = len(qty)
     by_kind = np.zeros((3, n_orders), dtype=np.int64)
     compiled.kernels().sum_by_kind(pegs.kind, pegs.order_id, pegs.qty, by_kind)
     sources = np.bincount(pegs.order_id - 1, minlength=n_orders)
