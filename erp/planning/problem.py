@@ -185,6 +185,16 @@ def load_problem(
 
     n = len(codes)
     bom = _with_columns(bom, "bom", ["parent_item", "component_item", "qty_per"], {"scrap_pct": 0})
+    on_hand = _with_columns(on_hand, "on_hand", ["item_code", "quantity"], {})
+    receipts = _with_columns(
+        scheduled_receipts, "scheduled_receipts", ["item_code", "due_date", "quantity"], {"order_ref": None}
+    )
+    demand = _with_columns(
+        demand, "demand", ["item_code", "due_date", "quantity"], {"demand_type": "order", "source_ref": None}
+    )
+    index.look_up(
+        bom["parent_item"], bom["component_item"], on_hand["item_code"], receipts["item_code"], demand["item_code"]
+    )
     parent = _lookup(bom["parent_item"], index, "bom.parent_item", errors)
     child = _lookup(bom["component_item"], index, "bom.component_item", errors)
     bom_rows = None
@@ -210,20 +220,13 @@ def load_problem(
     factor = qty_per * (1.0 + scrap / 100.0)
     llc = low_level_codes(n, parent, child, codes)
 
-    on_hand = _with_columns(on_hand, "on_hand", ["item_code", "quantity"], {})
     oh_item = _lookup(on_hand["item_code"], index, "on_hand.item_code", errors)
     oh_qty = _qty(on_hand["quantity"], "on_hand.quantity", None, errors, negative=True)
     _raise(errors)
     on_hand_total = np.zeros(n, dtype=np.int64)
     np.add.at(on_hand_total, oh_item, oh_qty)
 
-    receipts = _with_columns(
-        scheduled_receipts, "scheduled_receipts", ["item_code", "due_date", "quantity"], {"order_ref": None}
-    )
     sr = _dated_rows(receipts, "scheduled_receipts", index, start, horizon, errors)
-    demand = _with_columns(
-        demand, "demand", ["item_code", "due_date", "quantity"], {"demand_type": "order", "source_ref": None}
-    )
     dem = _dated_rows(demand, "demand", index, start, horizon, errors)
     dtype_code = _text_map(demand["demand_type"], "order", str.lower, {"order": 0, "forecast": 1})
     bad = dtype_code < 0
@@ -318,6 +321,26 @@ class _Codes:
     def __init__(self, codes: np.ndarray) -> None:
         self.codes = codes
         self.arrow = pa.array(codes, type=pa.string())
+        self._found: dict[int, tuple[pa.Array, np.ndarray]] = {}
+
+    def look_up(self, *columns: pa.Array) -> None:
+        """Item index of every code of the text ``columns`` (-1: not found), in one pass: Arrow builds its hash
+        table of the item codes once per call, which cost more than the lookups (0.15 s against 0.07 s for the
+        five input columns at 100,000 items). `found` returns them."""
+        text = [c for c in columns if _is_text(c) and len(c)]
+        if not text:
+            return
+        found = pc.index_in(pa.chunked_array([c.cast(pa.string()) for c in text]), value_set=self.arrow)
+        found = found.fill_null(-1).to_numpy().astype(np.int64)
+        start = 0
+        for column in text:
+            self._found[id(column)] = (column, found[start : start + len(column)])
+            start += len(column)
+
+    def found(self, column: pa.Array) -> np.ndarray | None:
+        """What `look_up` found for ``column`` (None if it was not looked up)."""
+        kept = self._found.get(id(column))
+        return kept[1] if kept is not None and kept[0] is column else None
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -479,9 +502,13 @@ def _whole(
 def _lookup(values: pa.Array, index: _Codes, field: str, errors: list[FieldError]) -> np.ndarray:
     """Item index of each code (-1 and an error when unknown); exact text first, trimmed text as fallback."""
     if _is_text(values):
-        found = (
-            pc.index_in(values.cast(pa.string()), value_set=index.arrow).fill_null(-1).to_numpy(zero_copy_only=False)
-        )
+        found = index.found(values)
+        if found is None:
+            found = (
+                pc.index_in(values.cast(pa.string()), value_set=index.arrow)
+                .fill_null(-1)
+                .to_numpy(zero_copy_only=False)
+            )
     else:
         found = np.full(len(values), -1)
     if (found < 0).any():
