@@ -39,6 +39,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -262,8 +263,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.kernels == "aot":
-        aot.build()
+    if args.kernels == "aot" and (shutil.which("cc") or shutil.which("gcc")):
+        aot.build()  # as make does; without a compiler the JIT plans, and the first line says so
     built_s = time.perf_counter() - started
     # as a build chooses: at the first plan (the JIT imports numba only then)
     kernels = compiled.using(compiled.jit) if args.kernels == "jit" else contextlib.nullcontext()
