@@ -7,20 +7,32 @@ plan-to-plan diff and that a still-true alert keeps its first_seen date.
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from erp.cli import main
-from erp.planning import plan_reference
+from erp.planning import pipeline, plan_reference
 from erp.planning.engine import engine_plan
-from erp.planning.problem import load_problem
+from erp.planning.problem import Problem, load_problem
 from erp.planning.synthetic import synthetic_problem
-from erp.planning.tables import EXCEPTIONS, ORDER_ROWS, OUTPUTS, PEGGING_ROWS, RECORD_ROWS, decimals, plan_tables
+from erp.planning.tables import (
+    EXCEPTIONS,
+    ORDER_ROWS,
+    OUTPUTS,
+    PEGGING_ROWS,
+    RECORD_ROWS,
+    PlanTables,
+    decimals,
+    plan_tables,
+)
 from erp.warehouse import read
 
 WORKED_EXAMPLE = {
@@ -228,3 +240,58 @@ def test_decimals_are_exact_millionths() -> None:
     values = np.array([0, 1, -1, 20_000_000, -123_456_789, 10**17], dtype=np.int64)
     got = [str(v) for v in decimals(values).to_pylist()]
     assert got == ["0.000000", "0.000001", "-0.000001", "20.000000", "-123.456789", "100000000000.000000"]
+
+
+def test_tables_built_on_several_threads_equal_those_built_one_after_another() -> None:
+    """The models storing a plan build their tables on dbt's threads at once (`PlanTables`): the shared keys and
+    the engine's deferred pegging are computed once, and every table is what a serial build gives."""
+    problem = load_problem(**synthetic_problem(2_000, depth=4, horizon_weeks=12, seed=5))
+    serial = plan_tables(problem, engine_plan(problem))
+    plan = engine_plan(problem)
+    assert callable(plan.pegging)  # deferred until a table needs it
+    shared = PlanTables(problem, plan)
+    barrier = threading.Barrier(len(OUTPUTS) * 2)
+
+    def build(name: str) -> pa.Table:
+        barrier.wait()
+        return shared.table(name)
+
+    names = [*OUTPUTS, *OUTPUTS]  # every table asked twice at the same moment
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        built = list(pool.map(build, names))
+    for name, table in zip(names, built, strict=True):
+        assert table.equals(serial[name]), name
+    assert not callable(plan.pegging) and plan.pegs() is plan.pegs()
+
+
+def test_a_plan_is_kept_until_its_last_output_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run_plan` keeps the plan under its token; each output model takes its table once, and the plan is let go
+    after the last; a model asking again (or from another process) plans again from the inputs, as it would."""
+    problem = load_problem(**synthetic_problem(300, depth=3, horizon_weeks=8, seed=2))
+    demand_rows = np.arange(int(problem.dem_row.max()) + 1)  # the demand frame's positions, as plan_tables takes them
+    loaded = pipeline.Loaded(problem, np.arange(1, problem.n_items + 1), demand_rows)
+    header = pipeline.run_plan(loaded)
+    token = header["plan_token"][0].as_py()
+    assert header["planned_orders"][0].as_py() == serial_rows(problem)[ORDER_ROWS]
+    replans: list[int] = []
+
+    def replan() -> pipeline.Loaded:
+        replans.append(1)
+        return loaded
+
+    class Header:
+        def fetchone(self) -> tuple[str]:
+            return (token,)
+
+    for name in OUTPUTS[:-1]:
+        pipeline.output(name, Header(), replan)
+    assert token in pipeline._plans and not replans
+    pipeline.output(OUTPUTS[0], Header(), replan)  # taken already: planned again
+    assert replans == [1]
+    last = pipeline.output(OUTPUTS[-1], Header(), replan)
+    assert token not in pipeline._plans and replans == [1]
+    assert last.num_rows == serial_rows(problem)[OUTPUTS[-1]]
+
+
+def serial_rows(problem: Problem) -> dict[str, int]:
+    return {name: table.num_rows for name, table in plan_tables(problem, engine_plan(problem)).items()}

@@ -9,11 +9,14 @@ exists. It needs a C compiler (``cc``); without one the planning runs on the JIT
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from erp.i18n import t
 from erp.planning import compiled
@@ -49,7 +52,7 @@ def build(directory: Path | None = None, quiet: bool = True) -> Path:
 
     with warnings.catch_warnings():  # pycc is "pending deprecation" since numba 0.57; numba is pinned
         warnings.simplefilter("ignore", category=PendingDeprecationWarning)
-        from numba.pycc import CC
+        from numba.pycc import CC, compiler
 
     path.parent.mkdir(parents=True, exist_ok=True)
     found = signatures()
@@ -59,9 +62,29 @@ def build(directory: Path | None = None, quiet: bool = True) -> Path:
         cc.verbose = not quiet
         for name, signature in found.items():
             cc.export(name, signature)(getattr(kernels, name).py_func)
-        cc.compile()
+        with _releasing_the_gil(compiler):
+            cc.compile()
         os.replace(Path(tmp) / path.name, path)
     return path
+
+
+@contextlib.contextmanager
+def _releasing_the_gil(compiler: ModuleType) -> Iterator[None]:
+    """Compile the exported functions' Python wrappers to let go of the interpreter while they run, as the JIT's
+    ``nogil=True`` does (pycc has no option for it: its compile flags are swapped for ones that ask for it).
+    The kernels touch only arrays, so the models storing a plan run them beside another's Python work."""
+    plain = compiler.Flags
+
+    class Flags(plain):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self.release_gil = True
+
+    compiler.Flags = Flags
+    try:
+        yield
+    finally:
+        compiler.Flags = plain
 
 
 def clean(directory: Path | None = None) -> None:

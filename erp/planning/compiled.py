@@ -34,9 +34,9 @@ KERNELS = (
 )
 """The kernels the engine and the stored tables call (each compiled for one signature: see `erp.planning.aot`)."""
 
-SOURCES = ("kernels.py", "output.py", "problem.py")
+SOURCES = ("kernels.py", "output.py", "problem.py", "aot.py")
 """The files whose code or constants (kernels.py imports the codes of lot-sizing rules, exceptions and pegging
-sources) are compiled into the kernels."""
+sources) are compiled into the kernels, and the one that compiles them."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

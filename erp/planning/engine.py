@@ -129,27 +129,31 @@ def engine_plan(p: Problem) -> Plan:
         pos, on_hand, safety, independent, dependent, orders, sr_item, sr_period, sr_qty, sr_row, by_receipt, exc
     )
     exc = exc[:, :found]
-    # At most: every order row, every forecast row, every dependent requirement above 0.
-    pegs = zeros((5, len(dem_item) + pushes), np.int64)
-    found = kernels.pegging(
-        pos,
-        bounds,
-        dem_item,
-        dem_period,
-        dem_qty,
-        dem_forecast,
-        dem_row,
-        by_cell,
-        edge_ptr,
-        edge_child,
-        edge_factor,
-        edge_row,
-        _ints(p.bom_child)[edge_row],
-        releases,
-        cover,
-        pegs,
-    )
-    pegs = pegs[:, :found]
+
+    def pegging() -> np.ndarray:
+        """Every demand source of every planned order (at most: every order row, every forecast row, every
+        dependent requirement above 0)."""
+        pegs = zeros((5, len(dem_item) + pushes), np.int64)
+        found = kernels.pegging(
+            pos,
+            bounds,
+            dem_item,
+            dem_period,
+            dem_qty,
+            dem_forecast,
+            dem_row,
+            by_cell,
+            edge_ptr,
+            edge_child,
+            edge_factor,
+            edge_row,
+            _ints(p.bom_child)[edge_row],
+            releases,
+            cover,
+            pegs,
+        )
+        return pegs[:, :found]
+
     return Plan(
         independent=independent,
         dependent=dependent,
@@ -168,10 +172,6 @@ def engine_plan(p: Problem) -> Plan:
         exc_qty=exc[3],
         exc_to=exc[4],
         exc_seq=exc[5],
-        peg_order=pegs[0],
-        peg_period=pegs[1],
-        peg_kind=pegs[2],
-        peg_seq=pegs[3],
-        peg_qty=pegs[4],
+        pegging=pegging,  # deferred: see Plan.pegs
         layout=pos,
     )

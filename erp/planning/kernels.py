@@ -40,7 +40,7 @@ from erp.planning.output import (
 from erp.planning.problem import FOQ, L4L, POQ
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def demand_grids(
     pos: np.ndarray,
     dem_item: np.ndarray,
@@ -91,7 +91,7 @@ def _component_qty(released: int, factor: float) -> int:
     return np.int64(np.rint(released * factor))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _plan_item(
     c: int,
     on_hand: int,
@@ -153,7 +153,7 @@ def _plan_item(
     return orders
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def plan_levels(
     bounds: np.ndarray,
     by_level: np.ndarray,
@@ -218,7 +218,7 @@ def plan_levels(
     return pushes
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def planned_orders(
     by_level: np.ndarray, lead_weeks: np.ndarray, receipts: np.ndarray, order_start: np.ndarray, out: np.ndarray
 ) -> None:
@@ -250,7 +250,7 @@ def _exception(out: np.ndarray, row: int, kind: int, item: int, week: int, qty: 
     return row + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def exceptions(
     pos: np.ndarray,
     on_hand: np.ndarray,
@@ -317,7 +317,7 @@ def _peg(out: np.ndarray, row: int, key: int, week: int, kind: int, seq: int, qt
     return row + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def pegging(
     pos: np.ndarray,
     bounds: np.ndarray,
@@ -391,14 +391,14 @@ def pegging(
     return found
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def sum_by_kind(kind: np.ndarray, order_id: np.ndarray, qty: np.ndarray, out: np.ndarray) -> None:
     """out[kind, planned_order_id - 1] += quantity over the pegging rows (exact integers, one pass)."""
     for k in range(len(kind)):
         out[kind[k], order_id[k] - 1] += qty[k]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def record_cells(
     independent: np.ndarray,
     dependent: np.ndarray,

@@ -6,7 +6,9 @@ into the documented output frames in one canonical row order, so equal plans giv
 
 from __future__ import annotations
 
+import dataclasses
 import string
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -73,13 +75,26 @@ class Plan:
     exc_qty: np.ndarray
     exc_to: np.ndarray
     exc_seq: np.ndarray  # SR row for receipt exceptions; item * horizon + due period for expedite; 0 otherwise
-    # pegging: planned-order key (item * horizon + due period), demand period, kind, demand row or BOM row, qty
-    peg_order: np.ndarray
-    peg_period: np.ndarray
-    peg_kind: np.ndarray
-    peg_seq: np.ndarray
-    peg_qty: np.ndarray
+    # pegging, one row per column: planned-order key (item * horizon + due period), demand period, kind, demand
+    # row or BOM row, qty; or a function computing them when first read (the engine defers them: see `pegs`)
+    pegging: np.ndarray | Callable[[], np.ndarray]
     layout: np.ndarray | None = None
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def pegs(self) -> np.ndarray:
+        """The pegging rows as a (5, rows) array. A deferred pegging is computed once, by the first reader: in
+        the warehouse that is a model storing the plan, on one of dbt's threads, rather than the planning
+        step every model waits for."""
+        with self._lock:
+            if callable(self.pegging):
+                self.pegging = self.pegging()
+            return self.pegging
+
+    peg_order = property(lambda self: self.pegs()[0])
+    peg_period = property(lambda self: self.pegs()[1])
+    peg_kind = property(lambda self: self.pegs()[2])
+    peg_seq = property(lambda self: self.pegs()[3])
+    peg_qty = property(lambda self: self.pegs()[4])
 
     def item_grid(self, name: str) -> np.ndarray:
         """The record grid ``name`` as (items, periods) in input order."""

@@ -4,10 +4,12 @@
 horizon, counts, a random plan token); the models that store the plan (`int_mrp_planned_order_rows`,
 `int_mrp_record_rows`, `int_mrp_pegging_rows` in models/intermediate/planning/ and `mrp_exceptions`) depend
 on it and take their table from the plan kept in this process under that token, so the plan is computed once
-and every output is written once. A model built in another process (e.g. `dbt build --select
-int_mrp_record_rows` alone) finds no plan under the token and plans again from the same inputs: slower, never
-stale. The public marts `mrp_planned_orders`, `mrp_records` and `mrp_pegging` are views over those tables
-(item codes, dates and demand references joined back; see erp/planning/tables.py for why).
+and every output is written once. Each of them builds its own table from the plan (`PlanTables` in
+erp/planning/tables.py), so on dbt's threads one table's building overlaps another's write. A model built in
+another process (e.g. `dbt build --select int_mrp_record_rows` alone) finds no plan under the token and plans
+again from the same inputs: slower, never stale. The public marts `mrp_planned_orders`, `mrp_records` and
+`mrp_pegging` are views over those tables (item codes, dates and demand references joined back; see
+erp/planning/tables.py for why).
 
 `previous_table` reads a table or view of the currently published warehouse (a separate read-only connection
 to the file `erp build` is about to replace), for the plan-to-plan diff and the alerts' first-seen dates.
@@ -29,10 +31,10 @@ import pyarrow as pa
 
 from erp.planning.engine import engine_plan
 from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem, to_date
-from erp.planning.tables import EXCEPTIONS, ORDER_ROWS, plan_tables
+from erp.planning.tables import OUTPUTS, PlanTables
 
 _lock = threading.Lock()
-_plans: dict[str, dict[str, pa.Table]] = {}  # plan token -> outputs not yet taken; only the latest plan is kept
+_plans: dict[str, tuple[PlanTables, set[str]]] = {}  # plan token -> the plan, outputs not yet taken; only the latest
 
 Relation = Any  # duckdb.DuckDBPyRelation, as dbt.ref() returns it in a dbt-duckdb Python model
 
@@ -116,20 +118,20 @@ def _ids(table: pa.Table, column: str, first: int) -> np.ndarray:
     return table[column].to_numpy().astype(np.int64)
 
 
-def _tables(loaded: Loaded) -> dict[str, pa.Table]:
-    return plan_tables(loaded.problem, engine_plan(loaded.problem), loaded.item_ids, loaded.demand_rows)
+def _plan(loaded: Loaded) -> PlanTables:
+    return PlanTables(loaded.problem, engine_plan(loaded.problem), loaded.item_ids, loaded.demand_rows)
 
 
 def run_plan(loaded: Loaded) -> pa.Table:
-    """Plan, keep the outputs for the models that store them, and return the plan's one-row header."""
+    """Plan, keep the plan for the models that store its outputs, and return the plan's one-row header."""
     started = time.perf_counter()
-    tables = _tables(loaded)
+    tables = _plan(loaded)
     seconds = time.perf_counter() - started
-    problem = loaded.problem
+    problem, plan = loaded.problem, tables.plan
     token = uuid.uuid4().hex
     with _lock:
         _plans.clear()
-        _plans[token] = dict(tables)
+        _plans[token] = (tables, set(OUTPUTS))
     return pa.table(
         {
             "plan_token": [token],
@@ -140,8 +142,8 @@ def run_plan(loaded: Loaded) -> pa.Table:
             "bom_lines": pa.array([len(problem.bom_parent)], type=pa.int64()),
             "demand_rows": pa.array([len(problem.dem_item)], type=pa.int64()),
             "scheduled_receipts": pa.array([len(problem.sr_item)], type=pa.int64()),
-            "planned_orders": pa.array([tables[ORDER_ROWS].num_rows], type=pa.int64()),
-            "exceptions": pa.array([tables[EXCEPTIONS].num_rows], type=pa.int64()),
+            "planned_orders": pa.array([len(plan.order_qty)], type=pa.int64()),
+            "exceptions": pa.array([len(plan.exc_kind)], type=pa.int64()),
             "load_seconds": pa.array([round(loaded.seconds, 3)], type=pa.float64()),
             "engine_seconds": pa.array([round(seconds, 3)], type=pa.float64()),
         }
@@ -149,17 +151,21 @@ def run_plan(loaded: Loaded) -> pa.Table:
 
 
 def output(name: str, header: Relation, replan: Callable[[], Loaded]) -> pa.Table:
-    """The output ``name`` of the plan whose header is ``header`` (planning again if this process has not got it)."""
+    """The output ``name`` of the plan whose header is ``header`` (planning again if this process has not got it,
+    or has given that output already). The plan is let go when its last output is taken."""
     row = header.fetchone()
     token = row[0] if row else None
+    tables = None
     with _lock:
         kept = _plans.get(token)
-        table = kept.pop(name, None) if kept is not None else None
-        if kept is not None and not kept:
-            del _plans[token]
-    if table is None:
-        table = _tables(replan())[name]
-    return table
+        if kept is not None and name in kept[1]:
+            tables = kept[0]
+            kept[1].discard(name)
+            if not kept[1]:
+                del _plans[token]
+    if tables is None:
+        tables = _plan(replan())
+    return tables.table(name)
 
 
 def previous_table(path: object, name: str, empty: pa.Schema) -> pa.Table:

@@ -221,9 +221,5 @@ def reference_plan(p: Problem) -> Plan:
         exc_qty=column(exceptions, 3),
         exc_to=column(exceptions, 4),
         exc_seq=column(exceptions, 5),
-        peg_order=column(pegs, 0),
-        peg_period=column(pegs, 1),
-        peg_kind=column(pegs, 2),
-        peg_seq=column(pegs, 3),
-        peg_qty=column(pegs, 4),
+        pegging=np.array([column(pegs, i) for i in range(5)], dtype=np.int64).reshape(5, len(pegs)),
     )

@@ -14,6 +14,7 @@ thousands of rows, mostly message text) are stored as published.
 from __future__ import annotations
 
 import string
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -283,24 +284,63 @@ def batched(table: pa.Table) -> pa.Table:
     return pa.Table.from_batches(table.to_batches(max_chunksize=ROW_GROUP), schema=table.schema)
 
 
-def plan_tables(
-    problem: Problem, plan: Plan, item_ids: np.ndarray | None = None, demand_rows: np.ndarray | None = None
-) -> dict[str, pa.Table]:
-    """Every stored MRP output of one plan, keyed by model name (`OUTPUTS`).
+class PlanTables:
+    """The stored outputs of one plan, each built when a model asks for it (`table`).
+
+    The models that store a plan run on dbt's threads, so one table's building overlaps another's DuckDB write
+    (DuckDB, and the compiled kernels, let go of the interpreter while they run). What several of them share
+    (the planned-order ids; the pegging rows, which the engine defers to here) is built once, by whichever
+    asks first.
 
     ``item_ids``: the store's item_id of each item (default 1..n in input order); ``demand_rows``: the
     ``demand_row`` of each row of the demand frame (default its 0-based position)."""
-    ids_of_items = np.arange(1, problem.n_items + 1) if item_ids is None else np.asarray(item_ids, dtype=np.int64)
-    if demand_rows is None:
-        rows_of_demand = np.arange(int(problem.dem_row.max()) + 1 if len(problem.dem_row) else 0)
-    else:
-        rows_of_demand = np.asarray(demand_rows, dtype=np.int64)
-    order, ids = order_keys(problem, plan)
-    pegs = Pegs(plan, ids, problem.horizon)
-    tables = {
-        ORDER_ROWS: planned_order_rows(problem, plan, order, pegs, ids_of_items),
-        RECORD_ROWS: record_rows(problem, plan, ids_of_items),
-        PEGGING_ROWS: pegging_rows(problem, pegs, ids_of_items, rows_of_demand),
-        EXCEPTIONS: exceptions_table(problem, plan, ids),
-    }
-    return {name: batched(table) for name, table in tables.items()}
+
+    def __init__(
+        self, problem: Problem, plan: Plan, item_ids: np.ndarray | None = None, demand_rows: np.ndarray | None = None
+    ) -> None:
+        self.problem, self.plan = problem, plan
+        n_items = problem.n_items
+        self.item_ids = np.arange(1, n_items + 1) if item_ids is None else np.asarray(item_ids, dtype=np.int64)
+        if demand_rows is None:
+            self.demand_rows = np.arange(int(problem.dem_row.max()) + 1 if len(problem.dem_row) else 0)
+        else:
+            self.demand_rows = np.asarray(demand_rows, dtype=np.int64)
+        self._locks = threading.Lock(), threading.Lock()
+        self._keys: tuple[np.ndarray | slice, np.ndarray] | None = None
+        self._pegs: Pegs | None = None
+
+    def keys(self) -> tuple[np.ndarray | slice, np.ndarray]:
+        """The planned orders' published order and their ids by key (`order_keys`)."""
+        with self._locks[0]:
+            if self._keys is None:
+                self._keys = order_keys(self.problem, self.plan)
+            return self._keys
+
+    def pegs(self) -> Pegs:
+        """The pegging rows with their planned-order ids (the plan's pegging is computed here if deferred)."""
+        with self._locks[1]:
+            if self._pegs is None:
+                self._pegs = Pegs(self.plan, self.keys()[1], self.problem.horizon)
+            return self._pegs
+
+    def table(self, name: str) -> pa.Table:
+        """The output ``name`` (one of `OUTPUTS`), in record batches of DuckDB's row-group size."""
+        problem, plan = self.problem, self.plan
+        if name == RECORD_ROWS:
+            return batched(record_rows(problem, plan, self.item_ids))
+        if name == ORDER_ROWS:
+            return batched(planned_order_rows(problem, plan, self.keys()[0], self.pegs(), self.item_ids))
+        if name == PEGGING_ROWS:
+            return batched(pegging_rows(problem, self.pegs(), self.item_ids, self.demand_rows))
+        if name == EXCEPTIONS:
+            return batched(exceptions_table(problem, plan, self.keys()[1]))
+        raise KeyError(name)
+
+
+def plan_tables(
+    problem: Problem, plan: Plan, item_ids: np.ndarray | None = None, demand_rows: np.ndarray | None = None
+) -> dict[str, pa.Table]:
+    """Every stored MRP output of one plan, keyed by model name (`OUTPUTS`), built one after another (the
+    arguments as for `PlanTables`)."""
+    tables = PlanTables(problem, plan, item_ids, demand_rows)
+    return {name: tables.table(name) for name in OUTPUTS}
