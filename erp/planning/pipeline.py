@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from erp.planning.engine import engine_plan
+from erp.planning.engine import Grids, engine_plan
 from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem, to_date
 from erp.planning.tables import OUTPUTS, PlanTables
 
@@ -46,6 +46,7 @@ class Loaded(NamedTuple):
     item_ids: np.ndarray  # the store's item_id of each item, in the problem's item order
     demand_rows: np.ndarray  # demand_row of each row of the demand frame
     seconds: float = 0.0  # reading and checking the inputs
+    grids: Grids | None = None  # the engine's working grids, being made while the inputs were checked
 
 
 COLUMNS = {
@@ -96,6 +97,9 @@ def load(
     """Read the intermediate models into a checked planning problem (demand in ``demand_row`` order)."""
     started = time.perf_counter()
     items_table = _arrow(items, COLUMNS["items"])
+    weeks = horizon(weeks)
+    # if the checks refuse the horizon or the items, these are dropped; if they differ, the engine makes its own
+    grids = Grids(items_table.num_rows, weeks) if weeks > 0 else None
     demand_table = _arrow(demand, COLUMNS["demand"], "demand_row")
     problem = load_problem(
         items=items_table,
@@ -104,11 +108,11 @@ def load(
         scheduled_receipts=_arrow(supply, COLUMNS["supply"]),
         demand=demand_table,
         as_of=as_of_date(as_of),
-        horizon_weeks=horizon(weeks),
+        horizon_weeks=weeks,
     )
     item_ids = _ids(items_table, "item_id", 1)
     demand_rows = _ids(demand_table, "demand_row", 0)
-    return Loaded(problem, item_ids, demand_rows, time.perf_counter() - started)
+    return Loaded(problem, item_ids, demand_rows, time.perf_counter() - started, grids)
 
 
 def _ids(table: pa.Table, column: str, first: int) -> np.ndarray:
@@ -119,7 +123,7 @@ def _ids(table: pa.Table, column: str, first: int) -> np.ndarray:
 
 
 def _plan(loaded: Loaded) -> PlanTables:
-    return PlanTables(loaded.problem, engine_plan(loaded.problem), loaded.item_ids, loaded.demand_rows)
+    return PlanTables(loaded.problem, engine_plan(loaded.problem, loaded.grids), loaded.item_ids, loaded.demand_rows)
 
 
 def run_plan(loaded: Loaded) -> pa.Table:

