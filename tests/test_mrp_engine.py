@@ -10,6 +10,10 @@ import pandas as pd
 import pytest
 
 from erp.planning import plan_mrp, plan_reference
+from erp.planning.engine import Grids, engine_plan
+from erp.planning.problem import load_problem
+from erp.planning.synthetic import synthetic_problem
+from erp.planning.tables import plan_tables
 from tests.test_mrp import AS_OF, assert_same, dem, item, orders, plan, random_problem, record, sr, week
 
 
@@ -85,3 +89,16 @@ def test_engine_matches_reference_with_extreme_settings(seed: int) -> None:
     on_hand = problem["on_hand"]
     on_hand["quantity"] = on_hand["quantity"] - rng.integers(0, 60, len(on_hand))
     assert_same(plan_mrp(**problem), plan_reference(**problem))
+
+
+def test_grids_made_ahead_plan_as_fresh_ones() -> None:
+    """`Grids` (made on a thread while the inputs are checked) give the same plan; grids of another size are not
+    used, and a set is handed out once."""
+    problem = load_problem(**synthetic_problem(500, depth=4, horizon_weeks=10, seed=4))
+    expected = plan_tables(problem, engine_plan(problem))
+    ahead = Grids(problem.n_items, problem.horizon)
+    assert all(t.equals(expected[n]) for n, t in plan_tables(problem, engine_plan(problem, ahead)).items())
+    again = ahead.take((problem.horizon, problem.n_items))  # handed out already: a fresh, zeroed set
+    assert not any(grid.any() for grid in again.values())
+    wrong = Grids(problem.n_items + 1, problem.horizon)
+    assert all(t.equals(expected[n]) for n, t in plan_tables(problem, engine_plan(problem, wrong)).items())
