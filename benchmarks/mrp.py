@@ -124,6 +124,7 @@ def span(results: list[dict], models: tuple[str, ...]) -> float:
         if result["unique_id"].rsplit(".", 1)[-1] in models
         for step in result["timing"]
         for key in ("started_at", "completed_at")
+        if step.get(key)
     ]
     return (max(stamps) - min(stamps)).total_seconds()
 
