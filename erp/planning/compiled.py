@@ -18,6 +18,7 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +81,11 @@ def kernels() -> ModuleType:
     if _chosen:
         chosen = _chosen[-1]
         return chosen if isinstance(chosen, ModuleType) else chosen()
-    return _default()
+    with _loading:  # the models storing a plan may all plan at once (in a process that did not run mrp_plan)
+        return _default()
+
+
+_loading = threading.Lock()
 
 
 @functools.cache

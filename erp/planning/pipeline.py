@@ -34,7 +34,8 @@ from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem, t
 from erp.planning.tables import OUTPUTS, PlanTables
 
 _lock = threading.Lock()
-_plans: dict[str, tuple[PlanTables, set[str]]] = {}  # plan token -> the plan, outputs not yet taken; only the latest
+# plan token -> the plan and its outputs not yet taken (only the latest plan is kept)
+_plans: dict[str, tuple[PlanTables, set[str]]] = {}
 
 Relation = Any  # duckdb.DuckDBPyRelation, as dbt.ref() returns it in a dbt-duckdb Python model
 
