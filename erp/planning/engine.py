@@ -70,6 +70,11 @@ GRIDS = {
 """The engine's working grids, (weeks, items in planning order)."""
 
 
+def fresh_grids(shape: tuple[int, int]) -> dict[str, np.ndarray]:
+    """The working grids of ``shape`` (weeks, items), zero pages not yet touched."""
+    return {name: zeros(shape, dtype) for name, dtype in GRIDS.items()}
+
+
 class Grids:
     """The working grids of a plan of ``n_items`` items over ``horizon`` weeks, allocated and first touched on a
     thread of their own from the moment the size is known (`erp.planning.pipeline.load` starts them once it has
@@ -101,9 +106,7 @@ class Grids:
         each set is handed out once."""
         self._thread.join()
         grids, self._grids = self._grids, {}
-        if shape != self.shape or len(grids) != len(GRIDS):
-            return {name: zeros(shape, dtype) for name, dtype in GRIDS.items()}
-        return grids
+        return grids if shape == self.shape and len(grids) == len(GRIDS) else fresh_grids(shape)
 
 
 def engine_plan(p: Problem, grids: Grids | None = None) -> Plan:
@@ -111,10 +114,7 @@ def engine_plan(p: Problem, grids: Grids | None = None) -> Plan:
     working grids made ahead (`Grids`), else they are allocated here."""
     kernels = compiled.kernels()
     n, horizon = p.n_items, p.horizon
-    if grids is None:
-        work = {name: zeros((horizon, n), dtype) for name, dtype in GRIDS.items()}
-    else:
-        work = grids.take((horizon, n))
+    work = fresh_grids((horizon, n)) if grids is None else grids.take((horizon, n))
     llc = _ints(p.llc)
     # Items in planning order (low-level code, then input order): each level is one block of columns.
     by_level = np.argsort(llc, kind="stable")
