@@ -19,6 +19,7 @@ import pyarrow as pa
 import pytest
 
 from erp.cli import main
+from erp.errors import ServiceError
 from erp.planning import pipeline, plan_reference
 from erp.planning.engine import engine_plan
 from erp.planning.problem import Problem, load_problem
@@ -295,3 +296,29 @@ def test_a_plan_is_kept_until_its_last_output_is_taken(monkeypatch: pytest.Monke
 
 def serial_rows(problem: Problem) -> dict[str, int]:
     return {name: table.num_rows for name, table in plan_tables(problem, engine_plan(problem)).items()}
+
+
+@pytest.mark.parametrize("weeks", ["abc", "2.5", "0", "-3"])
+def test_a_horizon_that_is_no_whole_number_of_weeks_is_refused_naming_the_field(weeks: str) -> None:
+    problem = synthetic_problem(20, depth=2, horizon_weeks=4, seed=1)
+    relations = [pa.Table.from_pandas(problem[name]) for name in ("items", "bom", "on_hand", "scheduled_receipts")]
+
+    class Relation:
+        """A stand-in for dbt.ref(): the Arrow table of a frame."""
+
+        def __init__(self, table: pa.Table) -> None:
+            self.table, self.columns = table, table.column_names
+
+        def project(self, columns: str) -> Relation:
+            return Relation(self.table.select([c.strip().strip('"') for c in columns.split(",")]))
+
+        def order(self, _by: str) -> Relation:
+            return self
+
+        def to_arrow_table(self) -> pa.Table:
+            return self.table
+
+    demand = pa.Table.from_pandas(problem["demand"].assign(demand_row=range(len(problem["demand"]))))
+    with pytest.raises(ServiceError) as refused:
+        pipeline.load(*(Relation(t) for t in relations), Relation(demand), "2026-01-05", weeks)
+    assert [e.field for e in refused.value.errors] == ["horizon_weeks"]

@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from erp.planning.engine import Grids, engine_plan
-from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, load_problem, to_date
+from erp.planning.problem import DEFAULT_HORIZON_WEEKS, Problem, horizon_error, load_problem, to_date
 from erp.planning.tables import OUTPUTS, PlanTables
 
 _lock = threading.Lock()
@@ -88,8 +88,15 @@ def as_of_date(value: object) -> dt.date:
 
 
 def horizon(value: object) -> int:
+    """The `mrp_horizon_weeks` var: empty means the default; text that is no whole number is refused as
+    `load_problem` refuses a horizon below 1 (naming the field), not with Python's int() message."""
     text = str(value or "").strip()
-    return int(text) if text not in ("", "None") else DEFAULT_HORIZON_WEEKS
+    if text in ("", "None"):
+        return DEFAULT_HORIZON_WEEKS
+    try:
+        return int(text)
+    except ValueError:
+        raise horizon_error() from None
 
 
 def load(

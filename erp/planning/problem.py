@@ -87,6 +87,11 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def horizon_error() -> ServiceError:
+    """The horizon is not a whole number of weeks of at least 1."""
+    return ServiceError(FieldError("horizon_weeks", t("Must be a whole number of weeks, at least 1")))
+
+
 def to_date(value: object, field: str = "as_of") -> dt.date:
     """Accept a date, datetime, ISO string or pandas Timestamp."""
     day = _parse_date(value)
@@ -131,7 +136,7 @@ def load_problem(
     """
     as_of_date = to_date(dt.date.today() if as_of is None else as_of)
     if isinstance(horizon_weeks, bool) or not isinstance(horizon_weeks, int | np.integer) or horizon_weeks < 1:
-        raise ServiceError(FieldError("horizon_weeks", t("Must be a whole number of weeks, at least 1")))
+        raise horizon_error()
     horizon = int(horizon_weeks)
     start = np.datetime64(monday_of(as_of_date), "D")
     errors: list[FieldError] = []
