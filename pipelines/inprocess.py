@@ -18,7 +18,14 @@ from erp.warehouse import read
 from erp.warehouse.dbt import fewer_full_collections
 from erp.warehouse.publish import BuildFailed, BuildResult, Printer
 from erp.warehouse.read import publication_for_run
-from pipelines.assets.warehouse import DBT_OP, WRITES_TAG, change_plan, publish_asset, warehouse_dbt
+from pipelines.assets.warehouse import (
+    DBT_OP,
+    WRITES_TAG,
+    change_plan,
+    dbt_selection_keys,
+    publish_asset,
+    warehouse_dbt,
+)
 from pipelines.definitions import ASSETS, resources
 from pipelines.instance import open_instance
 from pipelines.resources import Progress, WarehouseResource
@@ -27,14 +34,18 @@ from pipelines.resources import Progress, WarehouseResource
 QUIET_LOGGERS = {"console": {"config": {"log_level": "CRITICAL"}}}
 
 
-def selection_for(select: list[str] | None, known_to_match: bool = False) -> AssetSelection:
-    """All assets, or the dbt nodes a dbt selection names plus publish and alert delivery. ``known_to_match``: the
-    selection names existing models (a change plan's): no extra resolution to check it (about a second)."""
-    if not select:
+def selection_for(select: list[str] | None, plan: str | None = None) -> AssetSelection:
+    """All assets, or the dbt nodes a dbt selection names plus publish and alert delivery. ``plan``: a change plan's
+    dbt selection instead, given as the assets and checks it resolves to (resolved once, the step asks again)."""
+    if plan:
+        assets, checks = dbt_selection_keys(plan)
+        dbt_selection = AssetSelection.assets(*assets).without_checks() | AssetSelection.checks(*checks)
+    elif not select:
         return AssetSelection.all()
-    dbt_selection = build_dbt_asset_selection([warehouse_dbt], dbt_select=" ".join(select))
-    if not known_to_match and not dbt_selection.resolve(ASSETS):
-        raise BuildFailed(t("The selection matched no model or test; nothing was published."), [])
+    else:
+        dbt_selection = build_dbt_asset_selection([warehouse_dbt], dbt_select=" ".join(select))
+        if not dbt_selection.resolve(ASSETS):
+            raise BuildFailed(t("The selection matched no model or test; nothing was published."), [])
     return dbt_selection | AssetSelection.assets(publish_asset) | AssetSelection.assets("alert_outbox")
 
 
@@ -76,7 +87,7 @@ def run_warehouse_job(
                 count=plan.models,
             )
         )
-        selection = selection_for([plan.dbt_select], known_to_match=True)
+        selection = selection_for(None, plan=plan.dbt_select)
         op_config.update(plan.run_config(as_of)["ops"][DBT_OP]["config"], fingerprints=plan.fingerprints)
     run_config = {"ops": {DBT_OP: {"config": op_config}}, "loggers": QUIET_LOGGERS}
     overrides = {

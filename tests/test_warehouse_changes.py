@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from erp.config import Settings
@@ -193,8 +194,6 @@ def layered_manifest() -> dict:
 
 
 def warehouse_file(path: Path, t1: list[int], t2: list[int], inc: list[int]) -> Path:
-    import duckdb
-
     conn = duckdb.connect(str(path))
     for name, values in (("t1", t1), ("t2", t2), ("inc", inc)):
         conn.execute(f"create table {name} (n integer)")
@@ -219,6 +218,22 @@ def test_rebuilt_models_are_compared_with_the_publication_row_for_row_and_views_
     assert changes.changed_models(more, published, m, ["model.erp.inc"], ["b"]) == {"model.erp.inc"}
     # not comparable (the publication has no such table): changed
     assert changes.changed_models(published, tmp_path / "empty.duckdb", m, ["model.erp.t2"], []) == {"model.erp.t2"}
+
+
+def test_rebuilt_models_are_compared_through_an_open_connection_which_is_left_as_it_was(tmp_path: Path) -> None:
+    """A change-driven build compares through dbt's open database (erp.warehouse.dbt.duckdb_kept_open)."""
+    m = layered_manifest()
+    published = warehouse_file(tmp_path / "published.duckdb", [1, 2], [1, 2], [5])
+    rebuilt = ["model.erp.t1", "model.erp.v1", "model.erp.t2", "model.erp.inc"]
+    conn = duckdb.connect(str(warehouse_file(tmp_path / "t1.duckdb", [1, 3], [1, 2], [5])))
+    try:
+        for _ in range(2):  # the publication is detached again: a second comparison attaches it afresh
+            assert changes.changed_models(conn, published, m, rebuilt, ["a"]) == {"model.erp.t1", "model.erp.v1"}
+            catalogs = conn.execute("select database_name from duckdb_databases() where not internal").fetchall()
+            assert catalogs == [("t1",)]
+        conn.execute("create table t3 as select 1 as n")  # still open, and writable
+    finally:
+        conn.close()
 
 
 def test_the_tests_rerun_are_those_with_a_changed_input_and_dbt_selects_them_by_their_inputs() -> None:

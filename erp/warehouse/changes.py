@@ -316,10 +316,15 @@ def _rebuild(manifest: Mapping[str, Any], tables: Iterable[str]) -> tuple[set[st
 
 # Materialisations whose rows are stored in the warehouse file (and can be compared with the published ones).
 STORED = frozenset({"table", "incremental"})
+PUBLISHED = "erp_published"  # the publication's catalog name while it is compared
 
 
 def changed_models(
-    build_file: Path, published: Path, manifest: Mapping[str, Any], rebuilt: Iterable[str], tables: Collection[str]
+    build: Path | duckdb.DuckDBPyConnection,
+    published: Path,
+    manifest: Mapping[str, Any],
+    rebuilt: Iterable[str],
+    tables: Collection[str],
 ) -> set[str]:
     """The rebuilt models (unique ids) whose content is not identical to the published warehouse's.
 
@@ -327,15 +332,17 @@ def changed_models(
     the publication); a view, or any model whose rows are not stored, changed when one of its inputs did (a
     changed store table, or a changed model). A model that cannot be compared (not in the publication) changed.
     Its tests passed on the published content, so a test whose every input is identical gives the same result.
+    ``build``: the build file, or a connection to its open database (dbt's, kept open: erp.warehouse.dbt).
     """
     nodes: Mapping[str, Any] = manifest["nodes"]
     changed_sources = set(source_ids(manifest, tables))
     rebuilt = set(rebuilt)
     verdict: dict[str, bool] = {}
-    conn = duckdb.connect(str(build_file), read_only=True)
+    own = isinstance(build, Path)
+    conn = duckdb.connect(str(build), read_only=True) if isinstance(build, Path) else build
     try:
         try:
-            conn.execute(f"ATTACH '{_quote(str(published))}' AS published (READ_ONLY)")
+            conn.execute(f"ATTACH '{_quote(str(published))}' AS {PUBLISHED} (READ_ONLY)")
         except duckdb.Error:  # no publication to compare with (gone, another DuckDB version): all changed
             return rebuilt
 
@@ -348,19 +355,24 @@ def changed_models(
                 node = nodes[uid]
                 if node["config"].get("materialized") in STORED:
                     # counts first (from DuckDB's metadata): new rows in an incremental model need no hashing
-                    counts = _content(conn, None, node, hashed=False), _content(conn, "published", node, hashed=False)
+                    counts = _content(conn, None, node, hashed=False), _content(conn, PUBLISHED, node, hashed=False)
                     verdict[uid] = (
                         None in counts
                         or counts[0] != counts[1]
-                        or _content(conn, None, node) != _content(conn, "published", node)
+                        or _content(conn, None, node) != _content(conn, PUBLISHED, node)
                     )
                 else:
                     verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
             return verdict[uid]
 
-        return {uid for uid in rebuilt if is_changed(uid)}
+        try:
+            return {uid for uid in rebuilt if is_changed(uid)}
+        finally:
+            if not own:  # a shared database: leave it as it was
+                conn.execute(f"DETACH {PUBLISHED}")
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
 def _content(

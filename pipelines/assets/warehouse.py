@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from dagster import (
@@ -59,7 +59,14 @@ from erp.warehouse.changes import (
     store_changes,
     tests_over,
 )
-from erp.warehouse.dbt import FAILED_STATUSES, NodeOutcome, dbt_environment, environment
+from erp.warehouse.dbt import (
+    FAILED_STATUSES,
+    NodeOutcome,
+    dbt_duckdb_cursor,
+    dbt_environment,
+    duckdb_kept_open,
+    environment,
+)
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
     BuildFailed,
@@ -147,9 +154,20 @@ def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
     return ChangePlan(tables=tables, dbt_select=select, models=len(ids), fingerprints=found.fingerprints or {})
 
 
+@cache
+def dbt_selection_keys(dbt_select: str) -> tuple[frozenset[AssetKey], frozenset[AssetCheckKey]]:
+    """The dbt assets and checks a dbt selection names (dagster-dbt's resolution, through dbt's selector).
+
+    Each resolution walks the project's graph (about 60 ms), and a change-driven run asked for the same one eight
+    times (run creation, the job's selection, the step's check that the plan still matches): resolved once per
+    process here. The project is fixed for a process (the assets are made from its manifest at import)."""
+    selection = build_dbt_asset_selection([warehouse_dbt], dbt_select=dbt_select)
+    return frozenset(selection.resolve([warehouse_dbt])), frozenset(selection.resolve_checks([warehouse_dbt]))
+
+
 def change_plan_keys(plan: ChangePlan) -> list[AssetKey]:
     """The assets a change-driven run materialises: the dbt models of the plan, publish and alert delivery."""
-    dbt_keys = build_dbt_asset_selection([warehouse_dbt], dbt_select=plan.dbt_select).resolve([warehouse_dbt])
+    dbt_keys, _checks = dbt_selection_keys(plan.dbt_select)
     return sorted(dbt_keys, key=lambda k: k.to_user_string()) + [AssetKey("publish"), AssetKey("alert_outbox")]
 
 
@@ -220,10 +238,9 @@ def _plan_selection(context: AssetExecutionContext, dbt_select: str) -> str | No
     plan started), else None: dagster-dbt's selection by name (a run picked by hand, a stale configuration)."""
     if not dbt_select:
         return None
-    planned = build_dbt_asset_selection([context.assets_def], dbt_select=dbt_select)
-    same_assets = planned.resolve([context.assets_def]) == set(context.selected_asset_keys)
-    same_checks = planned.resolve_checks([context.assets_def]) == set(context.selected_asset_check_keys)
-    return dbt_select if same_assets and same_checks else None
+    assets, checks = dbt_selection_keys(dbt_select)
+    same = assets == set(context.selected_asset_keys) and checks == set(context.selected_asset_check_keys)
+    return dbt_select if same else None
 
 
 @dbt_assets(
@@ -342,21 +359,21 @@ def _dbt_runs(
     parse = call(["parse", *dbt_vars(as_of), "--no-write-json"], select="")
     if not parse.success:
         return [parse], 0
-    models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
-    if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
-        return [models], 0
-    manifest = models.manifest
-    rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
-    sources = source_ids(manifest, tables)
-    planned = tests_over(manifest, [*rebuilt, *sources])
-    changed = [
-        *sorted(changed_models(build_path(settings), settings.warehouse_path, manifest, rebuilt, tables)),
-        *sources,
-    ]
-    rerun = tests_over(manifest, changed)
-    if not rerun:
-        return [models], len(planned)
-    tests = call(["test", *args[1:]], select=selection_of(manifest, changed), manifest=parse.result)
+    with duckdb_kept_open():  # the build file opened once for both runs and the comparison between them
+        models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
+        if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
+            return [models], 0
+        manifest = models.manifest
+        rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
+        sources = source_ids(manifest, tables)
+        planned = tests_over(manifest, [*rebuilt, *sources])
+        with dbt_duckdb_cursor() as cursor:
+            found = changed_models(cursor or build_path(settings), settings.warehouse_path, manifest, rebuilt, tables)
+        changed = [*sorted(found), *sources]
+        rerun = tests_over(manifest, changed)
+        if not rerun:
+            return [models], len(planned)
+        tests = call(["test", *args[1:]], select=selection_of(manifest, changed), manifest=parse.result)
     return [models, tests], len(planned) - len(rerun)
 
 
