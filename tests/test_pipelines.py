@@ -35,6 +35,7 @@ from dagster import (
     build_sensor_context,
     materialize,
 )
+from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster_dbt import build_dbt_asset_selection
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from sqlalchemy import Engine, select
@@ -56,6 +57,7 @@ from pipelines.assets.warehouse import (
     warehouse_dbt,
 )
 from pipelines.definitions import ASSETS, defs, resources
+from pipelines.inprocess import selection_for
 from pipelines.instance import open_instance
 from pipelines.resources import SmtpResource, WarehouseResource
 from tests.support.built_sample import built_sample_home
@@ -195,6 +197,11 @@ def test_the_change_plan_selection_selects_exactly_the_models_to_rebuild_and_the
         )
 
     assert _plan_selection(step(assets, checks), plan) == plan
+    # `erp build` selects the plan's assets and checks by key, resolved once: the same as dbt's selection
+    by_key = selection_for(None, plan=plan)
+    graph = AssetGraph.from_assets(ASSETS)
+    assert by_key.resolve(graph) == assets | {AssetKey("publish"), AssetKey("alert_outbox")}
+    assert by_key.resolve_checks(graph) == checks
     assert _plan_selection(step(assets - {sorted(assets)[0]}, checks), plan) is None  # picked by hand: by name
     assert _plan_selection(step(assets, set()), plan) is None
     assert _plan_selection(step(assets, checks), "") is None
