@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import lru_cache, partial
 from typing import Any
 
 from dagster import (
@@ -154,7 +154,7 @@ def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
     return ChangePlan(tables=tables, dbt_select=select, models=len(ids), fingerprints=found.fingerprints or {})
 
 
-@cache
+@lru_cache(maxsize=16)  # a few plans at a time; the sensor's process lives for weeks of different ones
 def dbt_selection_keys(dbt_select: str) -> tuple[frozenset[AssetKey], frozenset[AssetCheckKey]]:
     """The dbt assets and checks a dbt selection names (dagster-dbt's resolution, through dbt's selector).
 
