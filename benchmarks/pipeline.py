@@ -139,6 +139,8 @@ def main() -> int:
         "pairs' ratios and their median (the first full build pays one-time costs; a shared machine's speed drifts)",
     )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error(f"--repeat: must be at least 1 (got {args.repeat})")
     home = Path(args.home or tempfile.mkdtemp(prefix="erp-pipeline-bench-"))
     os.environ.update({"ERP_HOME": str(home), "ERP_LANG": "en", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     os.environ.pop("ERP_DATABASE_URL", None)
