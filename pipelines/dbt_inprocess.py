@@ -80,14 +80,17 @@ def dbt_command(
 ) -> tuple[list[str], dict[str, str], Any]:
     """The dbt arguments and environment dagster-dbt's ``DbtCliResource.cli`` would use for this step (its node
     selection from the run's selected assets and checks, or ``select`` with dbt's default indirect selection of
-    tests), for dbtRunner; and dagster-dbt's invocation params."""
+    tests; and ``--exclude`` in ``args``), for dbtRunner; and dagster-dbt's invocation params."""
     cleaned, selects, excludes = extract_runtime_selection_from_args(args)
     if select is not None:
         manifest, translator, project = get_manifest_and_translator_from_dbt_assets([context.assets_def])
         params = DbtCliInvocationPartialParams(
             manifest=manifest,
             dagster_dbt_translator=translator,
-            selection_args=["--select", select] if select else [],
+            selection_args=[
+                *(["--select", select] if select else []),
+                *(["--exclude", " ".join(excludes)] if excludes else []),
+            ],
             indirect_selection=None,
             dbt_project=project,
         )

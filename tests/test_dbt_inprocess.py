@@ -84,3 +84,39 @@ def test_every_in_process_dbt_run_holds_the_collector(monkeypatch) -> None:
     ((during, thresholds),) = seen
     assert during >= frozen + len(kept) and thresholds[2] >= FULL_COLLECTION_EVERY
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_build_file_closes_on_a_thread_of_its_own_and_leaving_the_block_waits_for_it(monkeypatch) -> None:
+    """A build starts closing dbt's database when dbt is done and stores Dagster's events meanwhile."""
+    import threading
+    import time
+
+    from erp.warehouse import dbt as dbt_module
+
+    closed: list[str] = []
+
+    def slow_close() -> None:
+        time.sleep(0.2)
+        closed.append(threading.current_thread().name)
+
+    monkeypatch.setattr(dbt_module, "release_duckdb", slow_close)
+    with dbt_module.duckdb_kept_open() as close_soon:
+        with dbt_module.duckdb_kept_open() as inner_close_soon:
+            inner_close_soon()  # an inner block's caller still needs the database: nothing happens
+        assert closed == []
+        close_soon()
+        close_soon()  # once only
+        assert closed == []  # not waited for here
+    assert closed == ["close-build-file"]  # done, on its own thread, when the block is left
+
+    def failing_close() -> None:
+        raise RuntimeError("checkpoint failed")
+
+    monkeypatch.setattr(dbt_module, "release_duckdb", failing_close)
+    try:
+        with dbt_module.duckdb_kept_open() as close_soon:
+            close_soon()
+    except RuntimeError as exc:
+        assert str(exc) == "checkpoint failed"  # raised where the block is left
+    else:
+        raise AssertionError("the close's failure was lost")

@@ -203,7 +203,8 @@ def test_an_everyday_build_publishes_what_a_full_build_of_the_same_store_does(
     full = build(twin_settings, as_of=AS_OF, out=lambda _line: None, full_refresh=True).publication
     # the income statement and the production costs come out identical: their tests were not rerun
     assert any(
-        line.strip().endswith("tests not rerun: what they test came out identical to the publication") for line in said
+        line.strip().endswith("tests not rerun: nothing they check changed since the publication, which passed them")
+        for line in said
     )
 
     assert everyday.selection.startswith("changed: ") and "stock_move" in everyday.selection
@@ -326,3 +327,48 @@ def test_a_server_store_is_refused_with_a_clear_message(tmp_path: Path, monkeypa
     settings = load_settings()
     with pytest.raises(ServiceError, match="postgres"):
         dbt_environment(settings, settings.build_dir / "x.duckdb")
+
+
+def test_the_served_publication_is_read_once_per_published_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish replaces the served file (a rename), so the same file holds the same publication: the apps ask
+    on every page, and a build asks three times. A new file is read again."""
+    import duckdb
+
+    from erp.warehouse.publish import PUBLICATION_COLUMNS
+
+    settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'erp.sqlite'}")
+
+    def publish_file(publication_id: int, run_id: str) -> None:
+        staged = tmp_path / "staged.duckdb"
+        conn = duckdb.connect(str(staged))
+        conn.execute("create schema erp_meta")
+        conn.execute(f"create table {read.PUBLICATION_TABLE} ({PUBLICATION_COLUMNS})")
+        conn.execute(
+            f"insert into {read.PUBLICATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [publication_id, dt.datetime(2026, 6, 30, 8), AS_OF, "*", '{"m": 1}', 1.5, run_id, None],
+        )
+        conn.close()
+        staged.replace(settings.warehouse_path)
+
+    opened: list[int] = []
+    real_connect = read.connect
+
+    def counting_connect(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(1)
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(read, "connect", counting_connect)
+    assert read.last_publication(settings) is None and opened == []  # nothing served: nothing opened
+    publish_file(1, "run-a")
+    first = read.last_publication(settings)
+    assert first is not None and first.publication_id == 1
+    assert read.last_publication(settings) == first and read.publication_for_run(settings, "run-a") == first
+    assert len(opened) == 1
+    publish_file(2, "run-b")
+    second = read.last_publication(settings)
+    assert second is not None and second.publication_id == 2 and second.run_id == "run-b"
+    assert len(opened) == 2
+    settings.warehouse_path.unlink()
+    assert read.last_publication(settings) is None

@@ -247,3 +247,40 @@ def test_the_tests_rerun_are_those_with_a_changed_input_and_dbt_selects_them_by_
     assert changes.tests_over(m, []) == []
     assert changes.source_ids(m, ["b", "not_a_source"]) == ["source.erp.ops.b"]
     assert changes.selection_of(m, ["source.erp.ops.b", "model.erp.t2", "model.erp.inc"]) == "inc source:ops.b t2"
+
+
+def test_a_relationships_test_of_an_identical_model_is_settled_while_the_model_it_refers_to_only_gains_keys(
+    tmp_path: Path,
+) -> None:
+    """t2.n refers to inc.n. t2 identical and inc only gained rows: no value of t2 can lose its parent, so the
+    test is not rerun; a removed key, a changed t2, a filter or a custom threshold on the test all mean: rerun."""
+    m = layered_manifest()
+    plain = {"where": None, "limit": None, "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"}
+    refs = m["nodes"]["test.erp.t2_refs_inc"]
+    refs.update(
+        attached_node="model.erp.t2",
+        config=dict(plain),
+        test_metadata={"name": "relationships", "namespace": None, "kwargs": {"column_name": "n", "field": "n"}},
+    )
+    filtered = m["nodes"]["test.erp.t2_refs_inc_filtered"] = {**refs, "config": {**plain, "where": "n > 1"}}
+    filtered["name"] = "t2_refs_inc_filtered"
+    tests = ["test.erp.t2_refs_inc", "test.erp.t2_refs_inc_filtered", "test.erp.inc_ok"]
+    published = warehouse_file(tmp_path / "published.duckdb", [1, 2], [1, 5], [5, 1])
+    gained = warehouse_file(tmp_path / "gained.duckdb", [1, 2], [1, 5], [5, 1, 6])
+    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
+    lost = warehouse_file(tmp_path / "lost.duckdb", [1, 2], [1, 5], [5, 6])  # key 1 gone: t2's 1 may be orphaned
+    assert changes.settled_relationships(lost, published, m, tests, ["model.erp.inc"]) == set()
+    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc", "model.erp.t2"]) == set()
+    refs["config"]["error_if"] = "> 10"
+    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == set()
+    refs["config"]["error_if"] = "!= 0"
+    # no publication to compare with: rerun; through an open connection, left as it was
+    assert changes.settled_relationships(gained, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == set()
+    conn = duckdb.connect(str(gained))
+    try:
+        assert changes.settled_relationships(conn, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
+        assert conn.execute("select database_name from duckdb_databases() where not internal").fetchall() == [
+            ("gained",)
+        ]
+    finally:
+        conn.close()

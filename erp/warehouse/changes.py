@@ -18,7 +18,8 @@ import importlib.metadata
 import importlib.util
 import json
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -338,12 +339,8 @@ def changed_models(
     changed_sources = set(source_ids(manifest, tables))
     rebuilt = set(rebuilt)
     verdict: dict[str, bool] = {}
-    own = isinstance(build, Path)
-    conn = duckdb.connect(str(build), read_only=True) if isinstance(build, Path) else build
-    try:
-        try:
-            conn.execute(f"ATTACH '{_quote(str(published))}' AS {PUBLISHED} (READ_ONLY)")
-        except duckdb.Error:  # no publication to compare with (gone, another DuckDB version): all changed
+    with _publication_attached(build, published) as conn:
+        if conn is None:  # no publication to compare with (gone, another DuckDB version): all changed
             return rebuilt
 
         def is_changed(uid: str) -> bool:
@@ -365,21 +362,105 @@ def changed_models(
                     verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
             return verdict[uid]
 
+        return {uid for uid in rebuilt if is_changed(uid)}
+
+
+# A relationships test as dbt's schema YAML declares it, with none of the settings that would make its result
+# depend on more than its rows (a filter, a custom failure count or threshold, a limit).
+PLAIN_TEST_CONFIG = {"where": None, "limit": None, "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"}
+
+
+def settled_relationships(
+    build: Path | duckdb.DuckDBPyConnection,
+    published: Path,
+    manifest: Mapping[str, Any],
+    tests: Iterable[str],
+    changed: Collection[str],
+) -> set[str]:
+    """The relationships tests among ``tests`` whose result cannot differ from the publication's, which passed them.
+
+    A relationships test fails for a value of the tested model's column (the child) that the referred model's key
+    column (the parent) lacks. When the child is identical to the publication's and the parent kept every key value
+    it had there (it only gained rows: a day of new journal entries), every value that found its parent then finds
+    it now. After a day of stock receipts these are the eight tests of documents that point at their journal entry
+    (shipments, invoices, payments ...), rerun only because the journal entries changed. ``changed``: the models
+    (and sources) that came out different (`changed_models`). ``build`` as for `changed_models`.
+    """
+    nodes: Mapping[str, Any] = manifest["nodes"]
+    candidates: dict[str, tuple[str, str]] = {}  # test -> (parent model, parent key column)
+    for uid in tests:
+        node = nodes.get(uid) or {}
+        meta = node.get("test_metadata") or {}
+        config = node.get("config") or {}
+        child = node.get("attached_node")
+        parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p != child]
+        if (
+            meta.get("name") != "relationships"
+            or meta.get("namespace") is not None
+            or any(config.get(key) != value for key, value in PLAIN_TEST_CONFIG.items())
+            or child is None
+            or child in changed
+            or len(parents) != 1
+            or parents[0] not in nodes
+            or nodes[parents[0]]["config"].get("materialized") not in STORED
+            or not isinstance(meta.get("kwargs", {}).get("field"), str)
+        ):
+            continue
+        candidates[uid] = (parents[0], meta["kwargs"]["field"])
+    if not candidates:
+        return set()
+    kept: dict[tuple[str, str], bool] = {}  # (parent, key column) -> every published key value still there
+    with _publication_attached(build, published) as conn:
+        if conn is None:
+            return set()
+        for parent, field in set(candidates.values()):
+            if parent not in changed:
+                kept[(parent, field)] = True
+                continue
+            name = _relation(nodes[parent])
+            try:
+                row = conn.execute(
+                    f"select exists (select {field} from {PUBLISHED}.{name} except select {field} from {name})"
+                ).fetchone()
+            except duckdb.Error:  # not comparable (a column renamed since): rerun
+                row = None
+            kept[(parent, field)] = row is not None and not row[0]
+    return {uid for uid, key in candidates.items() if kept[key]}
+
+
+@contextmanager
+def _publication_attached(
+    build: Path | duckdb.DuckDBPyConnection, published: Path
+) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A connection to the build (``build``'s own, or one opened read-only on the file) with the publication
+    attached as ``PUBLISHED``; None when the publication cannot be attached. A shared connection is left as it was."""
+    own = isinstance(build, Path)
+    conn = duckdb.connect(str(build), read_only=True) if isinstance(build, Path) else build
+    try:
         try:
-            return {uid for uid in rebuilt if is_changed(uid)}
+            conn.execute(f"ATTACH '{_quote(str(published))}' AS {PUBLISHED} (READ_ONLY)")
+        except duckdb.Error:
+            yield None
+            return
+        try:
+            yield conn
         finally:
-            if not own:  # a shared database: leave it as it was
+            if not own:
                 conn.execute(f"DETACH {PUBLISHED}")
     finally:
         if own:
             conn.close()
 
 
+def _relation(node: Mapping[str, Any]) -> str:
+    return f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+
+
 def _content(
     conn: duckdb.DuckDBPyConnection, database: str | None, node: Mapping[str, Any], hashed: bool = True
 ) -> tuple | None:
     """``digest`` of a model's stored rows, in the build file or in the attached ``database``."""
-    name = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+    name = _relation(node)
     return digest(conn, f"{database}.{name}" if database else name, hashed)
 
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -30,7 +31,7 @@ from erp.fields import N_
 from erp.i18n import t
 from erp.warehouse.changes import record_state
 from erp.warehouse.dbt import FAILED_STATUSES, PROJECT_MANIFEST, NodeOutcome
-from erp.warehouse.read import PUBLICATION_TABLE, Publication, failure_path, read_publication
+from erp.warehouse.read import PUBLICATION_TABLE, Publication, failure_path, read_publication, remember_publication
 
 Printer = Callable[[str], None]
 
@@ -306,6 +307,7 @@ def publish(settings: Settings, run_id: str, keep: int = SNAPSHOTS_KEPT) -> Publ
         snapshots.mkdir(parents=True, exist_ok=True)
         _link_or_copy(path, snapshots / publication.snapshot)
         _publish(path, settings.warehouse_path)
+        remember_publication(settings.warehouse_path, publication)
         _prune_snapshots(snapshots, keep)
         ticket_path(settings).unlink(missing_ok=True)
     shutil.rmtree(run_dir(settings, run_id), ignore_errors=True)
@@ -363,11 +365,19 @@ def _remove_stale_runs(settings: Settings) -> None:
 
 def _mart_names(manifest_path: Path) -> list[str]:
     """Tables built from models/marts/, read from the project's manifest (the one the Dagster assets are from)."""
+    st = manifest_path.stat()
+    return list(_mart_names_of(manifest_path, st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=2)  # the manifest is several MB of JSON (70 ms at each publish); it changes with the project
+def _mart_names_of(manifest_path: Path, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return sorted(
-        node.get("alias") or node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and len(node["fqn"]) > 1 and node["fqn"][1] == "marts"
+    return tuple(
+        sorted(
+            node.get("alias") or node["name"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and len(node["fqn"]) > 1 and node["fqn"][1] == "marts"
+        )
     )
 
 

@@ -112,24 +112,55 @@ def read_publication(conn: duckdb.DuckDBPyConnection, publication_id: int | None
     )
 
 
+# The publication each published file holds, by file: a publish puts a new file in place (a rename, never a write
+# into the served one), so the same file identity means the same publication. The apps ask on every page.
+_remembered: dict[Path, tuple[tuple[int, int, int, int], Publication | None]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def remember_publication(path: Path, publication: Publication) -> None:
+    """Note the publication the file now at ``path`` holds (publish has just put it there)."""
+    identity = _identity(path)
+    if identity is not None:
+        _remembered[path] = (identity, publication)
+
+
 def last_publication(settings: Settings | None = None) -> Publication | None:
     """The publication currently served, or None when nothing is published yet."""
+    settings = settings or load_settings()
+    path = settings.warehouse_path
+    identity = _identity(path)
+    if identity is None:
+        return None
+    known = _remembered.get(path)
+    if known is not None and known[0] == identity:
+        return known[1]
     try:
         with connect(settings) as conn:
-            return read_publication(conn)
+            publication = read_publication(conn)
     except NotPublished:
         return None
+    if _identity(path) == identity:  # not replaced while it was read
+        _remembered[path] = (identity, publication)
+    return publication
 
 
 def publication_for_run(settings: Settings, run_id: str) -> Publication | None:
     """The publication a pipeline run made, from the served warehouse's history (None: that run published nothing)."""
+    newest = last_publication(settings)
+    if newest is None or newest.run_id is None:
+        return None
+    if newest.run_id == run_id:
+        return newest
     try:
         with connect(settings) as conn:
-            newest = read_publication(conn)
-            if newest is None or newest.run_id is None:
-                return None
-            if newest.run_id == run_id:
-                return newest
             row = conn.execute(f"select publication_id from {PUBLICATION_TABLE} where run_id = ?", [run_id]).fetchone()
             return read_publication(conn, int(row[0])) if row else None
     except NotPublished:
