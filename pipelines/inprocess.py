@@ -15,8 +15,9 @@ from dagster_dbt import build_dbt_asset_selection
 from erp.config import Settings
 from erp.i18n import t
 from erp.warehouse import read
+from erp.warehouse.changes import StoreChanges
 from erp.warehouse.dbt import fewer_full_collections
-from erp.warehouse.publish import BuildFailed, BuildResult, Printer
+from erp.warehouse.publish import BuildFailed, BuildResult, Printer, nothing_to_build
 from erp.warehouse.read import publication_for_run
 from pipelines.assets.warehouse import (
     DBT_OP,
@@ -55,11 +56,13 @@ def run_warehouse_job(
     select: list[str] | None = None,
     out: Printer = print,
     full_refresh: bool = False,
+    changes: StoreChanges | None = None,
 ) -> BuildResult:
     """Materialise the warehouse job's assets; BuildFailed (naming the failing nodes) when nothing was published.
 
     Without ``select`` or ``full_refresh`` only what depends on the store tables changed since the publication is
     built (pipelines.assets.warehouse.change_plan), or everything when the publication is not comparable.
+    ``changes``: the store's changes since the publication, when the caller compared already.
     """
     started = time.monotonic()
     selection = selection_for(select)
@@ -68,17 +71,11 @@ def run_warehouse_job(
         "full_refresh": full_refresh,
         "selection": " ".join(select) if select else "*",
     }
-    plan = change_plan(settings, as_of) if not select and not full_refresh else None
+    plan = change_plan(settings, as_of, changes) if not select and not full_refresh else None
     if plan is not None and not plan.dbt_select:
         current = read.last_publication(settings)
         if current is not None:
-            out(
-                t(
-                    "Nothing to build: no warehouse model reads what changed since publication #{id}.",
-                    id=current.publication_id,
-                )
-            )
-            return BuildResult(publication=current, path=settings.warehouse_path, seconds=time.monotonic() - started)
+            return nothing_to_build(settings, current, out, started)
     if plan is not None and plan.dbt_select:
         out(
             t(

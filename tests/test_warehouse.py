@@ -151,6 +151,14 @@ def test_an_everyday_build_rebuilds_only_what_depends_on_changed_tables(home: Pa
     lines.clear()
     assert build(as_of=AS_OF, out=lines.append).publication == restored  # nothing changed: nothing built
     assert lines and lines[0].startswith("Nothing to build")
+    # found without Dagster, dagster-dbt or dbt (importing them takes seconds)
+    probe = (
+        "import sys, datetime as dt; from erp.warehouse.publish import build; "
+        f"print(build(as_of=dt.date.fromisoformat('{AS_OF.isoformat()}')).publication.publication_id, "
+        "sorted(m for m in ('dagster', 'dagster_dbt', 'dbt', 'pandas') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert done.stdout.splitlines()[-1] == f"{restored.publication_id} []", done.stdout + done.stderr
 
 
 # What a build records about itself (the plan's random token and timings), not about the data.

@@ -251,6 +251,12 @@ def store_changes(settings: Settings, as_of: dt.date, only: Collection[str] | No
     return StoreChanges(changed, now)
 
 
+def dbt_store_changes(settings: Settings, as_of: dt.date, manifest: Mapping[str, Any]) -> StoreChanges:
+    """`store_changes` over the store tables the dbt project reads (its sources; not e.g. the alert outbox, which
+    the pipeline writes and no model reads)."""
+    return store_changes(settings, as_of, only={source["identifier"] for source in manifest["sources"].values()})
+
+
 def changed_tables(settings: Settings, as_of: dt.date) -> list[str] | None:
     """Store tables changed since the published warehouse was built; None when everything must be rebuilt."""
     return store_changes(settings, as_of).tables

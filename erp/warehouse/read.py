@@ -13,14 +13,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from erp.config import Settings, load_settings
 from erp.errors import ServiceError
 from erp.i18n import t
+
+if TYPE_CHECKING:  # pandas takes about a second to import: only the readers that return frames need it
+    import pandas as pd
 
 CATALOG = "warehouse"
 PUBLICATION_TABLE = "erp_meta.publication"

@@ -51,13 +51,14 @@ from erp.errors import ServiceError
 from erp.i18n import t
 from erp.warehouse import read
 from erp.warehouse.changes import (
+    StoreChanges,
     changed_models,
     dbt_selection,
+    dbt_store_changes,
     models_to_rebuild,
     selection_of,
     settled_relationships,
     source_ids,
-    store_changes,
     tests_over,
 )
 from erp.warehouse.dbt import (
@@ -141,12 +142,11 @@ class ChangePlan:
         return {"ops": {DBT_OP: {"config": config}}}
 
 
-def change_plan(settings: Settings, as_of: dt.date) -> ChangePlan | None:
-    """What an everyday run needs to build (erp.warehouse.changes); None: everything (no comparable publication)."""
+def change_plan(settings: Settings, as_of: dt.date, found: StoreChanges | None = None) -> ChangePlan | None:
+    """What an everyday run needs to build (erp.warehouse.changes); None: everything (no comparable publication).
+    ``found``: the store's changes, when the caller compared already (`erp build` does, before importing Dagster)."""
     manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets([warehouse_dbt])  # parsed once
-    # only the tables dbt reads (not e.g. the alert outbox: written, never read by dbt)
-    sources = {source["identifier"] for source in manifest["sources"].values()}
-    found = store_changes(settings, as_of, only=sources)
+    found = found or dbt_store_changes(settings, as_of, manifest)
     if found.tables is None:
         return None
     tables = found.tables
