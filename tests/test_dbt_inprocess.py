@@ -39,6 +39,25 @@ def test_the_command_is_the_one_the_cli_resource_would_run_with_paths_for_this_r
     assert "--quiet" not in loud  # the Dagster UI's runs keep dbt's own log lines in the step's output
 
 
+def test_a_known_selection_keeps_the_exclusions_given_in_the_arguments(monkeypatch, tmp_path: Path) -> None:
+    """An everyday build's tests call names its selection and excludes the settled relationships tests."""
+    from dagster_dbt import DagsterDbtTranslator
+
+    import pipelines.dbt_inprocess as module
+
+    monkeypatch.setattr(
+        module, "get_manifest_and_translator_from_dbt_assets", lambda _defs: ({}, DagsterDbtTranslator(), None)
+    )
+
+    class Step:
+        assets_def = None
+
+    args = ["test", "--vars", "{}", "--exclude", "rel_a rel_b"]
+    command, _env, _params = module.dbt_command(dbt_resource(), Step(), args, tmp_path, quiet=True, select="m1 m2")
+    assert command[command.index("--select") + 1] == "m1 m2"
+    assert command.count("--exclude") == 1 and command[command.index("--exclude") + 1] == "rel_a rel_b"
+
+
 def test_dbt_runs_with_the_heap_frozen_and_rarer_collections_and_all_is_undone() -> None:
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
     kept = [object() for _ in range(1000)]

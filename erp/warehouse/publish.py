@@ -533,9 +533,10 @@ def build(
     if not select and not full_refresh and PROJECT_MANIFEST.exists():  # the manifest the Dagster assets are from
         manifest = load_manifest(PROJECT_MANIFEST)
         changes = dbt_store_changes(settings, as_of, manifest)
-        current = last_publication(settings)
-        if changes.tables is not None and not models_to_rebuild(manifest, changes.tables) and current is not None:
-            return nothing_to_build(settings, current, out, started)
+        if changes.tables is not None and not models_to_rebuild(manifest, changes.tables):
+            current = last_publication(settings)
+            if current is not None:
+                return nothing_to_build(settings, current, out, started)
     from pipelines.inprocess import run_warehouse_job
 
     return run_warehouse_job(settings, as_of=as_of, select=select, out=out, full_refresh=full_refresh, changes=changes)
