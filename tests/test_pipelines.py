@@ -50,6 +50,7 @@ from erp.warehouse.publish import PUBLICATION_COLUMNS, snapshots
 from pipelines.assets.alerts import alert_outbox
 from pipelines.assets.warehouse import (
     DBT_OP,
+    _dbt_runs,
     _plan_selection,
     everyday_request,
     publish_asset,
@@ -516,3 +517,26 @@ def test_serve_starts_the_dagster_ui_beside_the_app_with_its_home_under_erp_home
     dagster_home = Path(dagster.env["DAGSTER_HOME"])
     assert dagster_home == settings.home / "dagster" and (dagster_home / "dagster.yaml").exists()
     assert dagster.env["ERP_HOME"] == str(settings.home)
+
+
+def test_an_everyday_build_waits_for_its_build_file_after_the_parse_and_before_the_models(tmp_path: Path) -> None:
+    """The build file is copied while dbt parses the project (which never opens it); the models need it."""
+    settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'erp.sqlite'}")
+    order: list[str] = []
+    failing = {"parse": False}
+
+    def call(args: list[str], select: str | None = None, manifest: object = None) -> SimpleNamespace:
+        order.append(args[0])
+        passed = args[0] == "parse" and not failing["parse"]
+        return SimpleNamespace(success=passed, result=None, manifest={}, error=None)
+
+    def ready() -> None:
+        order.append("ready")
+
+    args = ["build", "--vars", "{}"]
+    _dbt_runs(call, args, "source:ops.a+", {}, settings, ["a"], AS_OF, ready)
+    assert order == ["parse", "ready", "build"]
+    order.clear()
+    failing["parse"] = True  # no models; the step waits for the copy itself before it discards the build
+    _dbt_runs(call, args, "source:ops.a+", {}, settings, ["a"], AS_OF, ready)
+    assert order == ["parse"]

@@ -36,7 +36,7 @@ def store(settings: Settings, statement: str) -> None:
 
 
 def publish_state(settings: Settings, as_of: dt.date = AS_OF, refreshed: list[str] | None = None) -> None:
-    """Record the build state in the 'published' file, as prepare_build does in the build file before dbt runs."""
+    """Record the build state in the 'published' file, as prepare_build_file does in the build file before dbt runs."""
     changes.record_state(settings.warehouse_path, settings, as_of, refreshed)
 
 

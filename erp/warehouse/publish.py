@@ -153,7 +153,22 @@ RESULTS_FILE = "node_results.json"
 CARRIED_ARTIFACTS = (PARTIAL_PARSE_FILE, RESULTS_FILE)
 
 
-def prepare_build(
+def prepare_run(settings: Settings, run_id: str) -> None:
+    """The run's folder, holding dbt's parse state from the last build: all that dbt's parse of the project reads
+    (a change-driven build parses while `prepare_build_file` copies the publication). Call it holding
+    ``build_lock``."""
+    _remove_stale_runs(settings)
+    directory = run_dir(settings, run_id)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    parse_state = dbt_state_dir(settings) / PARTIAL_PARSE_FILE
+    if parse_state.exists():
+        target = dbt_target_path(settings, run_id)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse_state, target / PARTIAL_PARSE_FILE)
+
+
+def prepare_build_file(
     settings: Settings,
     run_id: str,
     as_of: dt.date,
@@ -172,10 +187,6 @@ def prepare_build(
     ``hand_picked``: a --select build, after which the next everyday build is a full one; ``fingerprints``: the
     store's, taken when the run was planned (else they are taken here).
     """
-    _remove_stale_runs(settings)
-    directory = run_dir(settings, run_id)
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
     _clear_build(settings)
     path = build_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,11 +194,6 @@ def prepare_build(
         # a new file (never the published one's blocks: published files are hard-linked into snapshots)
         shutil.copyfile(settings.warehouse_path, path)
     record_state(path, settings, as_of, refreshed_tables, hand_picked=hand_picked, fingerprints=fingerprints)
-    parse_state = dbt_state_dir(settings) / PARTIAL_PARSE_FILE
-    if parse_state.exists():
-        target = dbt_target_path(settings, run_id)
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(parse_state, target / PARTIAL_PARSE_FILE)
     ticket = BuildTicket(run_id=run_id, as_of=as_of, selection=selection, full_refresh=full_refresh)
     ticket.save(settings)
     return ticket
