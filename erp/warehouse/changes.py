@@ -21,6 +21,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +264,14 @@ def changed_tables(settings: Settings, as_of: dt.date) -> list[str] | None:
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
+    """dbt's manifest at ``path``, parsed again only when the file changed (several MB of JSON, about 70 ms; a build
+    asks twice): shared, so treat it as read-only."""
+    st = path.stat()
+    return _parsed_manifest(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=2)
+def _parsed_manifest(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -345,7 +354,7 @@ def changed_models(
     changed_sources = set(source_ids(manifest, tables))
     rebuilt = set(rebuilt)
     verdict: dict[str, bool] = {}
-    with _publication_attached(build, published) as conn:
+    with publication_attached(build, published) as conn:
         if conn is None:  # no publication to compare with (gone, another DuckDB version): all changed
             return rebuilt
 
@@ -416,7 +425,7 @@ def settled_relationships(
     if not candidates:
         return set()
     kept: dict[tuple[str, str], bool] = {}  # (parent, key column) -> every published key value still there
-    with _publication_attached(build, published) as conn:
+    with publication_attached(build, published) as conn:
         if conn is None:
             return set()
         for parent, field in set(candidates.values()):
@@ -435,14 +444,19 @@ def settled_relationships(
 
 
 @contextmanager
-def _publication_attached(
+def publication_attached(
     build: Path | duckdb.DuckDBPyConnection, published: Path
 ) -> Iterator[duckdb.DuckDBPyConnection | None]:
     """A connection to the build (``build``'s own, or one opened read-only on the file) with the publication
-    attached as ``PUBLISHED``; None when the publication cannot be attached. A shared connection is left as it was."""
+    attached as ``PUBLISHED``; None when the publication cannot be attached. A shared connection is left as it was;
+    one that has it attached already is used as it is (the comparisons after the models share one attachment)."""
     own = isinstance(build, Path)
     conn = duckdb.connect(str(build), read_only=True) if isinstance(build, Path) else build
     try:
+        row = conn.execute("select count(*) from duckdb_databases() where database_name = ?", [PUBLISHED]).fetchone()
+        if row and row[0]:
+            yield conn
+            return
         try:
             conn.execute(f"ATTACH '{_quote(str(published))}' AS {PUBLISHED} (READ_ONLY)")
         except duckdb.Error:

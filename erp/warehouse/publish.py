@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -378,19 +377,10 @@ def _remove_stale_runs(settings: Settings) -> None:
 
 def _mart_names(manifest_path: Path) -> list[str]:
     """Tables built from models/marts/, read from the project's manifest (the one the Dagster assets are from)."""
-    st = manifest_path.stat()
-    return list(_mart_names_of(manifest_path, st.st_mtime_ns, st.st_size))
-
-
-@lru_cache(maxsize=2)  # the manifest is several MB of JSON (70 ms at each publish); it changes with the project
-def _mart_names_of(manifest_path: Path, _mtime_ns: int, _size: int) -> tuple[str, ...]:
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return tuple(
-        sorted(
-            node.get("alias") or node["name"]
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and len(node["fqn"]) > 1 and node["fqn"][1] == "marts"
-        )
+    return sorted(
+        node.get("alias") or node["name"]
+        for node in load_manifest(manifest_path)["nodes"].values()
+        if node["resource_type"] == "model" and len(node["fqn"]) > 1 and node["fqn"][1] == "marts"
     )
 
 

@@ -57,6 +57,7 @@ from erp.warehouse.changes import (
     dbt_selection,
     dbt_store_changes,
     models_to_rebuild,
+    publication_attached,
     selection_of,
     settled_relationships,
     source_ids,
@@ -401,12 +402,13 @@ def _dbt_runs(
         rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
         sources = source_ids(manifest, tables)
         planned = tests_over(manifest, [*rebuilt, *sources])
-        with dbt_duckdb_cursor() as cursor:
-            built = cursor or build_path(settings)
-            found = changed_models(built, settings.warehouse_path, manifest, rebuilt, tables)
+        published = settings.warehouse_path
+        with dbt_duckdb_cursor() as cursor, publication_attached(cursor or build_path(settings), published) as conn:
+            built = conn or cursor or build_path(settings)  # attached once for both comparisons
+            found = changed_models(built, published, manifest, rebuilt, tables)
             changed = [*sorted(found), *sources]
             rerun = tests_over(manifest, changed)
-            settled = settled_relationships(built, settings.warehouse_path, manifest, rerun, changed)
+            settled = settled_relationships(built, published, manifest, rerun, changed)
         rerun = [uid for uid in rerun if uid not in settled]
         if not rerun:
             return [models], len(planned)
