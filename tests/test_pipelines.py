@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 from dagster import (
+    AssetCheckKey,
     AssetKey,
     AssetSelection,
     DagsterEventType,
@@ -52,6 +53,7 @@ from pipelines.assets.warehouse import (
     DBT_OP,
     _dbt_runs,
     _plan_selection,
+    _reused_checks,
     everyday_request,
     publish_asset,
     store_changed_sensor,
@@ -540,3 +542,17 @@ def test_an_everyday_build_waits_for_its_build_file_after_the_parse_and_before_t
     failing["parse"] = True  # no models; the step waits for the copy itself before it discards the build
     _dbt_runs(call, args, "source:ops.a+", {}, settings, ["a"], AS_OF, ready)
     assert order == ["parse"]
+
+
+def test_checks_not_rerun_say_whether_nothing_changed_or_the_added_rows_passed() -> None:
+    """A check settled on the rows its model gained (settled_on_added_rows) says so, with the rows checked."""
+    publication = SimpleNamespace(publication_id=7)
+    same = AssetCheckKey(AssetKey(["trial_balance"]), "unique_trial_balance_key")
+    grown = AssetCheckKey(AssetKey(["fct_stock_moves"]), "unique_fct_stock_moves_stock_move_id")
+    results = {r.check_name: r for r in _reused_checks({same, grown}, publication, {grown.name: 60})}  # type: ignore[arg-type]
+    assert all(r.passed for r in results.values())
+    assert results[same.name].metadata["passed_in_publication"].value == 7
+    assert "added_rows_checked" not in results[same.name].metadata
+    assert results[grown.name].metadata["added_rows_checked"].value == 60
+    assert "60 rows added since publication #7" in (results[grown.name].description or "")
+    assert "nothing it checks changed since publication #7" in (results[same.name].description or "")

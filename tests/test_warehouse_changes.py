@@ -284,3 +284,111 @@ def test_a_relationships_test_of_an_identical_model_is_settled_while_the_model_i
         ]
     finally:
         conn.close()
+
+
+def grown_manifest() -> dict:
+    """Model inc (id, kind, parent) with a row test of each kind; inc.parent refers to t1.n."""
+    plain = {"where": None, "limit": None, "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"}
+
+    def model(name: str, materialized: str) -> dict:
+        config = {"materialized": materialized}
+        return {"resource_type": "model", "name": name, "alias": name, "schema": "main", "config": config}
+
+    def test(name: str, kind: str, **kwargs: object) -> dict:
+        parents = ["model.erp.inc", *(["model.erp.t1"] if kind == "relationships" else [])]
+        return {
+            "resource_type": "test",
+            "name": name,
+            "attached_node": "model.erp.inc",
+            "config": {**plain, "severity": "ERROR"},
+            "depends_on": {"nodes": parents},
+            "test_metadata": {"name": kind, "namespace": None, "kwargs": kwargs},
+        }
+
+    return {
+        "sources": {},
+        "nodes": {
+            "model.erp.inc": model("inc", "incremental"),
+            "model.erp.t1": model("t1", "table"),
+            "test.erp.id_not_null": test("id_not_null", "not_null", column_name="id"),
+            "test.erp.kind_accepted": test("kind_accepted", "accepted_values", column_name="kind", values=["a", "b"]),
+            "test.erp.id_unique": test("id_unique", "unique", column_name="id"),
+            "test.erp.id_kind_unique": test("id_kind_unique", "unique_combination", columns=["id", "kind"]),
+            "test.erp.parent_exists": test("parent_exists", "relationships", column_name="parent", field="n"),
+        },
+    }
+
+
+def grown_file(path: Path, inc: list[tuple], t1: list[int]) -> Path:
+    conn = duckdb.connect(str(path))
+    conn.execute("create table inc (id integer, kind varchar, parent integer)")
+    conn.executemany("insert into inc values (?, ?, ?)", [list(row) for row in inc])
+    conn.execute("create table t1 (n integer)")
+    conn.executemany("insert into t1 values (?)", [[v] for v in t1])
+    conn.close()
+    return path
+
+
+def test_row_tests_over_a_model_that_only_gained_rows_are_settled_by_the_gained_rows(tmp_path: Path) -> None:
+    """The publication passed every test; inc kept its published rows and gained some. A test is settled (with the
+    number of rows checked) when the gained rows pass it; a failing gained row, a published row gone, a parent that
+    lost a key, a filter or a warning severity leave it to dbt."""
+    m = grown_manifest()
+    tests = sorted(m["nodes"].keys() - {"model.erp.inc", "model.erp.t1"})
+    old = [(1, "a", 10), (2, "b", 20)]
+    published = grown_file(tmp_path / "published.duckdb", old, [10, 20])
+
+    def settled(name: str, inc: list[tuple], t1: list[int] | None = None, changed: tuple = ("model.erp.inc",)):
+        build = grown_file(tmp_path / f"{name}.duckdb", inc, [10, 20] if t1 is None else t1)
+        return changes.settled_on_added_rows(build, published, m, tests, list(changed))
+
+    everything = {uid: 2 for uid in tests}
+    assert settled("ok", [*old, (3, "a", 10), (4, "b", None)]) == everything
+    assert settled("null_id", [*old, (None, "a", 10), (4, "b", 20)]).keys() == set(tests) - {"test.erp.id_not_null"}
+    assert settled("kind_c", [*old, (3, "c", 10)]).keys() == set(tests) - {"test.erp.kind_accepted"}
+    # id 1 again: not unique any more; (1, 'b') is a new combination
+    assert settled("id_again", [*old, (1, "b", 10)]).keys() == set(tests) - {"test.erp.id_unique"}
+    assert settled("same_row", [*old, (2, "b", 20)]).keys() == set(tests) - {
+        "test.erp.id_unique",
+        "test.erp.id_kind_unique",
+    }
+    assert settled("orphan", [*old, (3, "a", 30)]).keys() == set(tests) - {"test.erp.parent_exists"}
+    assert settled("row_gone", [old[0], (3, "a", 10)]) == {}
+    assert settled("not_changed", [*old, (3, "a", 10)], changed=()) == {}
+    # t1 changed too: settled while it kept every key (the published rows still find theirs), else dbt runs it
+    grown_parent = settled("parent_gained", [*old, (3, "a", 30)], [10, 20, 30], ("model.erp.inc", "model.erp.t1"))
+    assert grown_parent == {uid: 1 for uid in tests}
+    lost = settled("parent_lost", [*old, (3, "a", 10)], [10], ("model.erp.inc", "model.erp.t1"))
+    assert lost.keys() == set(tests) - {"test.erp.parent_exists"}
+    m["nodes"]["test.erp.id_unique"]["config"]["where"] = "id > 1"
+    m["nodes"]["test.erp.id_not_null"]["config"]["severity"] = "warn"  # may have warned in the publication
+    assert settled("configured", [*old, (3, "a", 10)]).keys() == set(tests) - {
+        "test.erp.id_unique",
+        "test.erp.id_not_null",
+    }
+    assert changes.settled_on_added_rows(published, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == {}
+    conn = duckdb.connect(str(grown_file(tmp_path / "open.duckdb", [*old, (3, "a", 10)], [10, 20])))
+    try:  # through dbt's open connection: the added rows' view and the publication are gone afterwards
+        m["nodes"]["test.erp.id_unique"]["config"]["where"] = None
+        assert changes.settled_on_added_rows(conn, published, m, tests, ["model.erp.inc"]).keys() == set(tests) - {
+            "test.erp.id_not_null"
+        }
+        assert conn.execute("select database_name from duckdb_databases() where not internal").fetchall() == [("open",)]
+        assert conn.execute("select count(*) from duckdb_views() where view_name = 'erp_added_rows'").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+def test_a_model_too_large_to_hash_for_its_tests_is_left_to_dbt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telling gained rows apart hashes the whole model: beyond VALUES_PER_TEST values per test, dbt runs them."""
+    m = grown_manifest()
+    tests = sorted(m["nodes"].keys() - {"model.erp.inc", "model.erp.t1"})
+    old = [(1, "a", 10), (2, "b", 20)]
+    published = grown_file(tmp_path / "published.duckdb", old, [10, 20])
+    build = grown_file(tmp_path / "build.duckdb", [*old, (3, "a", 10)], [10, 20])
+    monkeypatch.setattr(changes, "VALUES_PER_TEST", 1)  # 3 rows x 3 columns = 9 values > 5 tests x 1
+    assert changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"]) == {}
+    monkeypatch.setattr(changes, "VALUES_PER_TEST", 2)  # 9 values <= 5 tests x 2
+    assert len(changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])) == len(tests)

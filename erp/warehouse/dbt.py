@@ -19,6 +19,7 @@ from typing import Any
 from erp.config import PROJECT_ROOT, Settings
 from erp.errors import ServiceError
 from erp.i18n import t
+from erp.warehouse import scheduling
 from erp.warehouse.extensions import prepare_extension_dir
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -261,6 +262,7 @@ def invoke(args: Sequence[str], env: Mapping[str, str], callback: Callable[[Any]
     variables), which dbt then does not parse."""
     from dbt.cli.main import dbtRunner
 
+    scheduling.install()
     with environment({**env, **OFFLINE_ENV}), fewer_full_collections():
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback]).invoke(list(args))
