@@ -324,15 +324,16 @@ def grown_file(path: Path, inc: list[tuple], t1: list[int]) -> Path:
     conn.execute("create table inc (id integer, kind varchar, parent integer)")
     conn.executemany("insert into inc values (?, ?, ?)", [list(row) for row in inc])
     conn.execute("create table t1 (n integer)")
-    conn.executemany("insert into t1 values (?)", [[v] for v in t1])
+    if t1:
+        conn.executemany("insert into t1 values (?)", [[v] for v in t1])
     conn.close()
     return path
 
 
-def test_row_tests_over_a_model_that_only_gained_rows_are_settled_by_the_gained_rows(tmp_path: Path) -> None:
-    """The publication passed every test; inc kept its published rows and gained some. A test is settled (with the
-    number of rows checked) when the gained rows pass it; a failing gained row, a published row gone, a parent that
-    lost a key, a filter or a warning severity leave it to dbt."""
+def test_row_tests_over_a_changed_model_are_settled_by_the_rows_it_gained(tmp_path: Path) -> None:
+    """The publication passed every test; inc gained rows (and may have lost some). A test is settled (with the
+    number of rows checked) when the gained rows pass it; a failing gained row, a parent that lost a key, a filter
+    or a warning severity leave it to dbt."""
     m = grown_manifest()
     tests = sorted(m["nodes"].keys() - {"model.erp.inc", "model.erp.t1"})
     old = [(1, "a", 10), (2, "b", 20)]
@@ -353,7 +354,10 @@ def test_row_tests_over_a_model_that_only_gained_rows_are_settled_by_the_gained_
         "test.erp.id_kind_unique",
     }
     assert settled("orphan", [*old, (3, "a", 30)]).keys() == set(tests) - {"test.erp.parent_exists"}
-    assert settled("row_gone", [old[0], (3, "a", 10)]) == {}
+    # a published row gone and one changed: the kept rows passed, the gained ones are checked
+    assert settled("row_gone", [old[0], (3, "a", 10)]) == {uid: 1 for uid in tests}
+    assert settled("row_changed", [old[0], (2, "c", 20)]).keys() == set(tests) - {"test.erp.kind_accepted"}
+    assert settled("key_reused", [(2, "a", 10), (2, "b", 20)]).keys() == set(tests) - {"test.erp.id_unique"}
     assert settled("not_changed", [*old, (3, "a", 10)], changed=()) == {}
     # t1 changed too: settled while it kept every key (the published rows still find theirs), else dbt runs it
     grown_parent = settled("parent_gained", [*old, (3, "a", 30)], [10, 20, 30], ("model.erp.inc", "model.erp.t1"))
@@ -392,3 +396,24 @@ def test_a_model_too_large_to_hash_for_its_tests_is_left_to_dbt(
     assert changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"]) == {}
     monkeypatch.setattr(changes, "VALUES_PER_TEST", 2)  # 9 values <= 5 tests x 2
     assert len(changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])) == len(tests)
+
+
+def test_a_relationships_test_of_a_model_referring_to_itself_is_settled_while_it_keeps_its_keys(
+    tmp_path: Path,
+) -> None:
+    """inc.parent refers to inc.id (a reversal pointing at the entry it reverses)."""
+    m = grown_manifest()
+    test = m["nodes"]["test.erp.parent_exists"]
+    test["depends_on"]["nodes"] = ["model.erp.inc"]
+    test["test_metadata"]["kwargs"] = {"column_name": "parent", "field": "id"}
+    tests = ["test.erp.parent_exists"]
+    old = [(1, "a", None), (2, "b", 1)]
+    published = grown_file(tmp_path / "published.duckdb", old, [])
+
+    def settled(name: str, inc: list[tuple]) -> dict[str, int]:
+        build = grown_file(tmp_path / f"{name}.duckdb", inc, [])
+        return changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])
+
+    assert settled("refers_back", [*old, (3, "a", 2)]) == {"test.erp.parent_exists": 1}
+    assert settled("orphan", [*old, (3, "a", 9)]) == {}
+    assert settled("key_gone", [(2, "b", 1), (3, "a", 2)]) == {}  # row 2 may have lost its parent 1
