@@ -514,7 +514,7 @@ def settled_on_added_rows(
                 for uid in model_tests:
                     try:
                         failures = _failures_in_added_rows(conn, nodes, nodes[uid], name, view, changed, kept)
-                    except duckdb.Error:  # not checkable here (an expression DuckDB refuses): dbt runs it
+                    except Exception:  # not decided here (e.g. an expression DuckDB refuses): dbt runs it
                         failures = None
                     if failures == 0:
                         settled[uid] = count
@@ -526,29 +526,39 @@ def _added_rows(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Iter
     """The rows the build's ``name`` holds more often than the publication's (by row hash), registered on ``conn``
     as a view while the block runs: (its name, its row count). None when the two cannot be compared, or when the
     model holds more than ``values`` values (rows x columns): dbt's own run of its tests is then no dearer."""
-    try:
-        now = (conn.execute(f"select count(*) from {name}").fetchone() or (0,))[0]
-        columns = len(conn.execute(f"select * from {name} limit 0").description or [])
-        if now * columns > values:
-            yield None
-            return
-        rows = conn.execute(
-            f"select h, sum(n) from (select hash(t) as h, 1 as n from {name} as t union all "
-            f"select hash(t), -1 from {PUBLISHED}.{name} as t) group by h having sum(n) <> 0"
-        ).fetchall()
-        table = conn.execute(
-            f"select * from {name} as t where hash(t) in (select unnest($hashes::ubigint[]))",
-            {"hashes": [h for h, balance in rows if balance > 0]},
-        ).to_arrow_table()
-    except duckdb.Error:
+    table = _added_table(conn, name, values)
+    view = "erp_added_rows"
+    if table is not None:
+        try:
+            conn.register(view, table)
+        except Exception:  # whatever keeps these rows from being read back here, dbt runs the tests instead
+            table = None
+    if table is None:
         yield None
         return
-    view = "erp_added_rows"
-    conn.register(view, table)
     try:
         yield view, table.num_rows
     finally:
         conn.unregister(view)
+
+
+def _added_table(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Any:
+    """`_added_rows`' rows as an Arrow table, or None."""
+    try:
+        now = (conn.execute(f"select count(*) from {name}").fetchone() or (0,))[0]
+        columns = len(conn.execute(f"select * from {name} limit 0").description or [])
+        if now * columns > values:
+            return None
+        rows = conn.execute(
+            f"select h, sum(n) from (select hash(t) as h, 1 as n from {name} as t union all "
+            f"select hash(t), -1 from {PUBLISHED}.{name} as t) group by h having sum(n) <> 0"
+        ).fetchall()
+        return conn.execute(
+            f"select * from {name} as t where hash(t) in (select unnest($hashes::ubigint[]))",
+            {"hashes": [h for h, balance in rows if balance > 0]},
+        ).to_arrow_table()
+    except duckdb.Error:
+        return None
 
 
 def _failures_in_added_rows(
