@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from erp.config import Settings
-from erp.warehouse import changes
+from erp.warehouse import changes, settled
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -267,18 +267,18 @@ def test_a_relationships_test_of_an_identical_model_is_settled_while_the_model_i
     tests = ["test.erp.t2_refs_inc", "test.erp.t2_refs_inc_filtered", "test.erp.inc_ok"]
     published = warehouse_file(tmp_path / "published.duckdb", [1, 2], [1, 5], [5, 1])
     gained = warehouse_file(tmp_path / "gained.duckdb", [1, 2], [1, 5], [5, 1, 6])
-    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
+    assert settled.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
     lost = warehouse_file(tmp_path / "lost.duckdb", [1, 2], [1, 5], [5, 6])  # key 1 gone: t2's 1 may be orphaned
-    assert changes.settled_relationships(lost, published, m, tests, ["model.erp.inc"]) == set()
-    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc", "model.erp.t2"]) == set()
+    assert settled.settled_relationships(lost, published, m, tests, ["model.erp.inc"]) == set()
+    assert settled.settled_relationships(gained, published, m, tests, ["model.erp.inc", "model.erp.t2"]) == set()
     refs["config"]["error_if"] = "> 10"
-    assert changes.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == set()
+    assert settled.settled_relationships(gained, published, m, tests, ["model.erp.inc"]) == set()
     refs["config"]["error_if"] = "!= 0"
     # no publication to compare with: rerun; through an open connection, left as it was
-    assert changes.settled_relationships(gained, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == set()
+    assert settled.settled_relationships(gained, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == set()
     conn = duckdb.connect(str(gained))
     try:
-        assert changes.settled_relationships(conn, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
+        assert settled.settled_relationships(conn, published, m, tests, ["model.erp.inc"]) == {"test.erp.t2_refs_inc"}
         assert conn.execute("select database_name from duckdb_databases() where not internal").fetchall() == [
             ("gained",)
         ]
@@ -339,45 +339,45 @@ def test_row_tests_over_a_changed_model_are_settled_by_the_rows_it_gained(tmp_pa
     old = [(1, "a", 10), (2, "b", 20)]
     published = grown_file(tmp_path / "published.duckdb", old, [10, 20])
 
-    def settled(name: str, inc: list[tuple], t1: list[int] | None = None, changed: tuple = ("model.erp.inc",)):
+    def decided(name: str, inc: list[tuple], t1: list[int] | None = None, changed: tuple = ("model.erp.inc",)):
         build = grown_file(tmp_path / f"{name}.duckdb", inc, [10, 20] if t1 is None else t1)
-        return changes.settled_on_added_rows(build, published, m, tests, list(changed))
+        return settled.settled_on_added_rows(build, published, m, tests, list(changed))
 
     everything = {uid: 2 for uid in tests}
-    assert settled("ok", [*old, (3, "a", 10), (4, "b", None)]) == everything
-    assert settled("null_id", [*old, (None, "a", 10), (4, "b", 20)]).keys() == set(tests) - {"test.erp.id_not_null"}
-    assert settled("kind_c", [*old, (3, "c", 10)]).keys() == set(tests) - {"test.erp.kind_accepted"}
+    assert decided("ok", [*old, (3, "a", 10), (4, "b", None)]) == everything
+    assert decided("null_id", [*old, (None, "a", 10), (4, "b", 20)]).keys() == set(tests) - {"test.erp.id_not_null"}
+    assert decided("kind_c", [*old, (3, "c", 10)]).keys() == set(tests) - {"test.erp.kind_accepted"}
     # id 1 again: not unique any more; (1, 'b') is a new combination
-    assert settled("id_again", [*old, (1, "b", 10)]).keys() == set(tests) - {"test.erp.id_unique"}
-    assert settled("same_row", [*old, (2, "b", 20)]).keys() == set(tests) - {
+    assert decided("id_again", [*old, (1, "b", 10)]).keys() == set(tests) - {"test.erp.id_unique"}
+    assert decided("same_row", [*old, (2, "b", 20)]).keys() == set(tests) - {
         "test.erp.id_unique",
         "test.erp.id_kind_unique",
     }
-    assert settled("orphan", [*old, (3, "a", 30)]).keys() == set(tests) - {"test.erp.parent_exists"}
+    assert decided("orphan", [*old, (3, "a", 30)]).keys() == set(tests) - {"test.erp.parent_exists"}
     # a published row gone and one changed: the kept rows passed, the gained ones are checked
-    assert settled("row_gone", [old[0], (3, "a", 10)]) == {uid: 1 for uid in tests}
-    assert settled("row_changed", [old[0], (2, "c", 20)]).keys() == set(tests) - {"test.erp.kind_accepted"}
-    assert settled("key_reused", [(2, "a", 10), (2, "b", 20)]).keys() == set(tests) - {"test.erp.id_unique"}
-    assert settled("not_changed", [*old, (3, "a", 10)], changed=()) == {}
+    assert decided("row_gone", [old[0], (3, "a", 10)]) == {uid: 1 for uid in tests}
+    assert decided("row_changed", [old[0], (2, "c", 20)]).keys() == set(tests) - {"test.erp.kind_accepted"}
+    assert decided("key_reused", [(2, "a", 10), (2, "b", 20)]).keys() == set(tests) - {"test.erp.id_unique"}
+    assert decided("not_changed", [*old, (3, "a", 10)], changed=()) == {}
     # t1 changed too: settled while it kept every key (the published rows still find theirs), else dbt runs it
-    grown_parent = settled("parent_gained", [*old, (3, "a", 30)], [10, 20, 30], ("model.erp.inc", "model.erp.t1"))
+    grown_parent = decided("parent_gained", [*old, (3, "a", 30)], [10, 20, 30], ("model.erp.inc", "model.erp.t1"))
     assert grown_parent == {uid: 1 for uid in tests}
-    lost = settled("parent_lost", [*old, (3, "a", 10)], [10], ("model.erp.inc", "model.erp.t1"))
+    lost = decided("parent_lost", [*old, (3, "a", 10)], [10], ("model.erp.inc", "model.erp.t1"))
     assert lost.keys() == set(tests) - {"test.erp.parent_exists"}
     m["nodes"]["test.erp.id_unique"]["config"]["where"] = "id > 1"
     m["nodes"]["test.erp.id_not_null"]["config"]["severity"] = "warn"  # may have warned in the publication
-    assert settled("configured", [*old, (3, "a", 10)]).keys() == set(tests) - {
+    assert decided("configured", [*old, (3, "a", 10)]).keys() == set(tests) - {
         "test.erp.id_unique",
         "test.erp.id_not_null",
     }
-    assert changes.settled_on_added_rows(published, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == {}
+    assert settled.settled_on_added_rows(published, tmp_path / "none.duckdb", m, tests, ["model.erp.inc"]) == {}
     values = m["nodes"]["test.erp.kind_accepted"]["test_metadata"]["kwargs"].pop("values")  # undecidable: dbt's
-    assert "test.erp.kind_accepted" not in settled("malformed", [*old, (3, "a", 10)])
+    assert "test.erp.kind_accepted" not in decided("malformed", [*old, (3, "a", 10)])
     m["nodes"]["test.erp.kind_accepted"]["test_metadata"]["kwargs"]["values"] = values
     conn = duckdb.connect(str(grown_file(tmp_path / "open.duckdb", [*old, (3, "a", 10)], [10, 20])))
     try:  # through dbt's open connection: the added rows' view and the publication are gone afterwards
         m["nodes"]["test.erp.id_unique"]["config"]["where"] = None
-        assert changes.settled_on_added_rows(conn, published, m, tests, ["model.erp.inc"]).keys() == set(tests) - {
+        assert settled.settled_on_added_rows(conn, published, m, tests, ["model.erp.inc"]).keys() == set(tests) - {
             "test.erp.id_not_null"
         }
         assert conn.execute("select database_name from duckdb_databases() where not internal").fetchall() == [("open",)]
@@ -395,10 +395,10 @@ def test_a_model_too_large_to_hash_for_its_tests_is_left_to_dbt(
     old = [(1, "a", 10), (2, "b", 20)]
     published = grown_file(tmp_path / "published.duckdb", old, [10, 20])
     build = grown_file(tmp_path / "build.duckdb", [*old, (3, "a", 10)], [10, 20])
-    monkeypatch.setattr(changes, "VALUES_PER_TEST", 1)  # 3 rows x 3 columns = 9 values > 5 tests x 1
-    assert changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"]) == {}
-    monkeypatch.setattr(changes, "VALUES_PER_TEST", 2)  # 9 values <= 5 tests x 2
-    assert len(changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])) == len(tests)
+    monkeypatch.setattr(settled, "VALUES_PER_TEST", 1)  # 3 rows x 3 columns = 9 values > 5 tests x 1
+    assert settled.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"]) == {}
+    monkeypatch.setattr(settled, "VALUES_PER_TEST", 2)  # 9 values <= 5 tests x 2
+    assert len(settled.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])) == len(tests)
 
 
 def test_a_relationships_test_of_a_model_referring_to_itself_is_settled_while_it_keeps_its_keys(
@@ -413,10 +413,10 @@ def test_a_relationships_test_of_a_model_referring_to_itself_is_settled_while_it
     old = [(1, "a", None), (2, "b", 1)]
     published = grown_file(tmp_path / "published.duckdb", old, [])
 
-    def settled(name: str, inc: list[tuple]) -> dict[str, int]:
+    def decided(name: str, inc: list[tuple]) -> dict[str, int]:
         build = grown_file(tmp_path / f"{name}.duckdb", inc, [])
-        return changes.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])
+        return settled.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"])
 
-    assert settled("refers_back", [*old, (3, "a", 2)]) == {"test.erp.parent_exists": 1}
-    assert settled("orphan", [*old, (3, "a", 9)]) == {}
-    assert settled("key_gone", [(2, "b", 1), (3, "a", 2)]) == {}  # row 2 may have lost its parent 1
+    assert decided("refers_back", [*old, (3, "a", 2)]) == {"test.erp.parent_exists": 1}
+    assert decided("orphan", [*old, (3, "a", 9)]) == {}
+    assert decided("key_gone", [(2, "b", 1), (3, "a", 2)]) == {}  # row 2 may have lost its parent 1

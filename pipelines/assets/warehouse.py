@@ -58,8 +58,6 @@ from erp.warehouse.changes import (
     dbt_store_changes,
     models_to_rebuild,
     publication_attached,
-    settled_on_added_rows,
-    settled_relationships,
     source_ids,
     tests_over,
 )
@@ -90,6 +88,7 @@ from erp.warehouse.publish import (
     record_failure,
     record_node_results,
 )
+from erp.warehouse.settled import settled_on_added_rows, settled_relationships
 from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, DbtRun, run_dbt
 from pipelines.project import warehouse_project
 from pipelines.resources import Progress, WarehouseResource

@@ -1,0 +1,262 @@
+"""Data tests an everyday build need not rerun in dbt, though a model they test or refer to came out different.
+
+The publication passed every test. `changes.changed_models` finds the rebuilt models identical to it, and a test
+whose inputs are all identical is not rerun. The functions here settle more, each from the publication's verdict
+and what changed: relationships tests whose tested model is identical while the referred model only gained keys
+(`settled_relationships`), and row tests over a changed model whose gained rows pass them (`settled_on_added_rows`).
+A test they cannot decide is left to dbt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from erp.warehouse.changes import PUBLISHED, STORED, publication_attached, relation_name
+
+# A relationships test as dbt's schema YAML declares it, with none of the settings that would make its result
+# depend on more than its rows (a filter, a custom failure count or threshold, a limit).
+PLAIN_TEST_CONFIG = {"where": None, "limit": None, "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"}
+
+
+def settled_relationships(
+    build: Path | duckdb.DuckDBPyConnection,
+    published: Path,
+    manifest: Mapping[str, Any],
+    tests: Iterable[str],
+    changed: Collection[str],
+) -> set[str]:
+    """The relationships tests among ``tests`` whose result cannot differ from the publication's, which passed them.
+
+    A relationships test fails for a value of the tested model's column (the child) that the referred model's key
+    column (the parent) lacks. When the child is identical to the publication's and the parent kept every key value
+    it had there (it only gained rows: a day of new journal entries), every value that found its parent then finds
+    it now. After a day of stock receipts these are the eight tests of documents that point at their journal entry
+    (shipments, invoices, payments ...), rerun only because the journal entries changed. ``changed``: the models
+    (and sources) that came out different (`changed_models`). ``build`` as for `changed_models`.
+    """
+    nodes: Mapping[str, Any] = manifest["nodes"]
+    candidates: dict[str, tuple[str, str]] = {}  # test -> (parent model, parent key column)
+    for uid in tests:
+        node = nodes.get(uid) or {}
+        meta = node.get("test_metadata") or {}
+        config = node.get("config") or {}
+        child = node.get("attached_node")
+        parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p != child]
+        if (
+            meta.get("name") != "relationships"
+            or meta.get("namespace") is not None
+            or any(config.get(key) != value for key, value in PLAIN_TEST_CONFIG.items())
+            or child is None
+            or child in changed
+            or len(parents) != 1
+            or parents[0] not in nodes
+            or nodes[parents[0]]["config"].get("materialized") not in STORED
+            or not isinstance(meta.get("kwargs", {}).get("field"), str)
+        ):
+            continue
+        candidates[uid] = (parents[0], meta["kwargs"]["field"])
+    if not candidates:
+        return set()
+    kept: dict[tuple[str, str], bool] = {}  # (parent, key column) -> every published key value still there
+    with publication_attached(build, published) as conn:
+        if conn is None:
+            return set()
+        for parent, field in set(candidates.values()):
+            if parent not in changed:
+                kept[(parent, field)] = True
+                continue
+            name = relation_name(nodes[parent])
+            try:
+                row = conn.execute(
+                    f"select exists (select {field} from {PUBLISHED}.{name} except select {field} from {name})"
+                ).fetchone()
+            except duckdb.Error:  # not comparable (a column renamed since): rerun
+                row = None
+            kept[(parent, field)] = row is not None and not row[0]
+    return {uid for uid, key in candidates.items() if kept[key]}
+
+
+# The generic tests whose verdict over a changed model follows from the publication's verdict and from the rows
+# the model gained (their SQL in dbt's global project and tests/generic/unique_combination.sql).
+ROW_TESTS = frozenset({"not_null", "accepted_values", "unique", "unique_combination", "relationships"})
+# Telling a model's gained rows apart hashes every row of it and of its publication: about 40 ns a value (row x
+# column) on a 2-core machine, 75 ms for the journal lines at demo scale 1; dbt runs a test in about 30 ms. A model
+# is checked here only when it holds at most this many values per test over it, where the check costs less.
+VALUES_PER_TEST = 500_000
+
+
+def settled_on_added_rows(
+    build: Path | duckdb.DuckDBPyConnection,
+    published: Path,
+    manifest: Mapping[str, Any],
+    tests: Iterable[str],
+    changed: Collection[str],
+) -> dict[str, int]:
+    """The tests among ``tests`` that pass because the publication passed them and the rows their model gained
+    since pass them too, each with the number of rows it was checked on.
+
+    After a day of documents the append-only models (journal lines, stock moves, the audit log, their staging
+    models) hold every published row and a few hundred new ones, the balances and stock on hand some changed rows,
+    and every not_null, accepted_values, unique and relationships test over them ran again over the whole table
+    (52 of an everyday build's 63 tests at demo scale 1, at about 30 ms of dbt's time each). The model's rows
+    are now the published ones it kept plus the ones it gained (a changed row counts as a row gone and a row
+    gained), and these tests fail only for a row that fails on its own or, for unique, a key held twice. So a
+    test passes exactly when the gained rows pass it: none is null or outside the accepted values; no key of one
+    is held by another row of the model; each finds its parent in the referred model, which kept every key it
+    had in the publication (or did not change), so the kept rows still find theirs. That is checked here, one
+    query per test over the gained rows (told apart by their row hashes, as `digest` compares them). A test whose
+    check finds a failing row is left to dbt, which reports it. Only tests with dbt's default settings qualify
+    (`PLAIN_TEST_CONFIG`, error severity, failures not stored), over a stored model the publication holds with
+    the same columns. ``changed``: the models that came out different (`changed_models`); ``build`` as for
+    `changed_models`."""
+    nodes: Mapping[str, Any] = manifest["nodes"]
+    candidates: dict[str, str] = {}  # test -> tested model
+    for uid in tests:
+        node = nodes.get(uid) or {}
+        meta = node.get("test_metadata") or {}
+        config = node.get("config") or {}
+        model = node.get("attached_node")
+        if (
+            meta.get("name") not in ROW_TESTS
+            or meta.get("namespace") is not None
+            or any(config.get(key) != value for key, value in PLAIN_TEST_CONFIG.items())
+            or str(config.get("severity", "ERROR")).upper() != "ERROR"
+            or config.get("store_failures")
+            or model not in changed
+            or model not in nodes
+            or nodes[model]["config"].get("materialized") not in STORED
+        ):
+            continue
+        candidates[uid] = model
+    if not candidates:
+        return {}
+    settled: dict[str, int] = {}
+    with publication_attached(build, published) as conn:
+        if conn is None:
+            return {}
+        by_model: dict[str, list[str]] = {}
+        for uid, model in sorted(candidates.items()):
+            by_model.setdefault(model, []).append(uid)
+        kept: dict[tuple[str, str], bool] = {}  # (referred model, key column) -> kept every published key
+        for model, model_tests in by_model.items():
+            name = relation_name(nodes[model])
+            with _added_rows(conn, name, len(model_tests) * VALUES_PER_TEST) as added:
+                if added is None:
+                    continue
+                view, count = added
+                for uid in model_tests:
+                    try:
+                        failures = _failures_in_added_rows(conn, nodes, nodes[uid], name, view, changed, kept)
+                    except Exception:  # not decided here (e.g. an expression DuckDB refuses): dbt runs it
+                        failures = None
+                    if failures == 0:
+                        settled[uid] = count
+    return settled
+
+
+@contextmanager
+def _added_rows(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Iterator[tuple[str, int] | None]:
+    """The rows the build's ``name`` holds more often than the publication's (by row hash), registered on ``conn``
+    as a view while the block runs: (its name, its row count). None when the two cannot be compared, or when the
+    model holds more than ``values`` values (rows x columns): dbt's own run of its tests is then no dearer."""
+    table = _added_table(conn, name, values)
+    view = "erp_added_rows"
+    if table is not None:
+        try:
+            conn.register(view, table)
+        except Exception:  # whatever keeps these rows from being read back here, dbt runs the tests instead
+            table = None
+    if table is None:
+        yield None
+        return
+    try:
+        yield view, table.num_rows
+    finally:
+        conn.unregister(view)
+
+
+def _added_table(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Any:
+    """`_added_rows`' rows as an Arrow table, or None."""
+    try:
+        now = (conn.execute(f"select count(*) from {name}").fetchone() or (0,))[0]
+        columns = len(conn.execute(f"select * from {name} limit 0").description or [])
+        if now * columns > values:
+            return None
+        rows = conn.execute(
+            f"select h, sum(n) from (select hash(t) as h, 1 as n from {name} as t union all "
+            f"select hash(t), -1 from {PUBLISHED}.{name} as t) group by h having sum(n) <> 0"
+        ).fetchall()
+        return conn.execute(
+            f"select * from {name} as t where hash(t) in (select unnest($hashes::ubigint[]))",
+            {"hashes": [h for h, balance in rows if balance > 0]},
+        ).to_arrow_table()
+    except duckdb.Error:
+        return None
+
+
+def _failures_in_added_rows(
+    conn: duckdb.DuckDBPyConnection,
+    nodes: Mapping[str, Any],
+    test: Mapping[str, Any],
+    name: str,
+    added: str,
+    changed: Collection[str],
+    kept: dict[tuple[str, str], bool],
+) -> int | None:
+    """How many of the rows added to the model ``name`` (the view ``added``) fail ``test`` as dbt's SQL of it would
+    count them; None when the test cannot be decided from them (the model it refers to, which may be the tested
+    model itself, lost a key since the publication). ``kept``: the referred models' verdicts so far."""
+    meta = test["test_metadata"]
+    kwargs = meta.get("kwargs") or {}
+    column = kwargs.get("column_name")
+    kind = meta["name"]
+    if kind == "not_null":
+        sql = f"select count(*) from {added} where {column} is null"
+    elif kind == "accepted_values":
+        quote = kwargs.get("quote", True)
+        values = ", ".join(f"'{v}'" if quote else str(v) for v in kwargs["values"])
+        sql = f"select count(*) from {added} where {column} not in ({values})"
+    elif kind == "unique":  # the gained rows' keys held by more than one row of the model
+        sql = (
+            f"select count(*) from (select {column} from {name} where {column} is not null and {column} in "
+            f"(select {column} from {added}) group by {column} having count(*) > 1)"
+        )
+    elif kind == "unique_combination":  # the same, empty values matching as in the test's GROUP BY
+        columns = kwargs["columns"]
+        same = " and ".join(f"m.{c} is not distinct from a.{c}" for c in columns)
+        key = ", ".join(f"m.{c}" for c in columns)
+        sql = (
+            f"select count(*) from (select {key} from {name} as m semi join (select distinct {', '.join(columns)} "
+            f"from {added}) as a on {same} group by {key} having count(*) > 1)"
+        )
+    else:  # relationships
+        inputs = test["depends_on"]["nodes"]
+        referred = [p for p in inputs if p != test["attached_node"]] or inputs  # or the model refers to itself
+        field = kwargs.get("field")
+        if (
+            len(referred) != 1
+            or referred[0] not in nodes
+            or nodes[referred[0]]["config"].get("materialized") not in STORED
+            or not isinstance(field, str)
+        ):
+            return None
+        parent = relation_name(nodes[referred[0]])
+        if referred[0] in changed and (referred[0], field) not in kept:
+            lost = conn.execute(
+                f"select exists (select {field} from {PUBLISHED}.{parent} except select {field} from {parent})"
+            ).fetchone()
+            kept[(referred[0], field)] = lost is not None and not lost[0]
+        if not kept.get((referred[0], field), True):
+            return None
+        sql = (
+            f"select count(*) from (select {column} as from_field from {added} where {column} is not null) as child "
+            f"left join (select {field} as to_field from {parent}) as parent on child.from_field = parent.to_field "
+            "where parent.to_field is null"
+        )
+    row = conn.execute(sql).fetchone()
+    return None if row is None else int(row[0])
