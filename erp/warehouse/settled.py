@@ -67,18 +67,20 @@ def settled_relationships(
         if conn is None:
             return set()
         for parent, field in set(candidates.values()):
-            if parent not in changed:
-                kept[(parent, field)] = True
-                continue
-            name = relation_name(nodes[parent])
-            try:
-                row = conn.execute(
-                    f"select exists (select {field} from {PUBLISHED}.{name} except select {field} from {name})"
-                ).fetchone()
-            except duckdb.Error:  # not comparable (a column renamed since): rerun
-                row = None
-            kept[(parent, field)] = row is not None and not row[0]
+            kept[(parent, field)] = parent not in changed or kept_keys(conn, relation_name(nodes[parent]), field)
     return {uid for uid, key in candidates.items() if kept[key]}
+
+
+def kept_keys(conn: duckdb.DuckDBPyConnection, name: str, field: str) -> bool:
+    """Whether the build's ``name`` still holds every value of ``field`` the publication's held (False when the two
+    cannot be compared, e.g. a column renamed since)."""
+    try:
+        row = conn.execute(
+            f"select exists (select {field} from {PUBLISHED}.{name} except select {field} from {name})"
+        ).fetchone()
+    except duckdb.Error:
+        return False
+    return row is not None and not row[0]
 
 
 # The generic tests whose verdict over a changed model follows from the publication's verdict and from the rows
@@ -247,10 +249,7 @@ def _failures_in_added_rows(
             return None
         parent = relation_name(nodes[referred[0]])
         if referred[0] in changed and (referred[0], field) not in kept:
-            lost = conn.execute(
-                f"select exists (select {field} from {PUBLISHED}.{parent} except select {field} from {parent})"
-            ).fetchone()
-            kept[(referred[0], field)] = lost is not None and not lost[0]
+            kept[(referred[0], field)] = kept_keys(conn, parent, field)
         if not kept.get((referred[0], field), True):
             return None
         sql = (
