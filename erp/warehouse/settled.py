@@ -18,9 +18,15 @@ import duckdb
 
 from erp.warehouse.changes import PUBLISHED, STORED, publication_attached, relation_name
 
-# A relationships test as dbt's schema YAML declares it, with none of the settings that would make its result
+# A generic test as dbt's schema YAML declares it, with none of the settings that would make its result
 # depend on more than its rows (a filter, a custom failure count or threshold, a limit).
 PLAIN_TEST_CONFIG = {"where": None, "limit": None, "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"}
+
+
+def _plain(meta: Mapping[str, Any], config: Mapping[str, Any]) -> bool:
+    """A generic test of dbt's own or this project's (no package's), with none of `PLAIN_TEST_CONFIG`'s settings
+    changed."""
+    return meta.get("namespace") is None and all(config.get(key) == value for key, value in PLAIN_TEST_CONFIG.items())
 
 
 def settled_relationships(
@@ -49,8 +55,7 @@ def settled_relationships(
         parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p != child]
         if (
             meta.get("name") != "relationships"
-            or meta.get("namespace") is not None
-            or any(config.get(key) != value for key, value in PLAIN_TEST_CONFIG.items())
+            or not _plain(meta, config)
             or child is None
             or child in changed
             or len(parents) != 1
@@ -125,8 +130,7 @@ def settled_on_added_rows(
         model = node.get("attached_node")
         if (
             meta.get("name") not in ROW_TESTS
-            or meta.get("namespace") is not None
-            or any(config.get(key) != value for key, value in PLAIN_TEST_CONFIG.items())
+            or not _plain(meta, config)
             or str(config.get("severity", "ERROR")).upper() != "ERROR"
             or config.get("store_failures")
             or model not in changed
