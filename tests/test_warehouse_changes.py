@@ -420,3 +420,56 @@ def test_a_relationships_test_of_a_model_referring_to_itself_is_settled_while_it
     assert decided("refers_back", [*old, (3, "a", 2)]) == {"test.erp.parent_exists": 1}
     assert decided("orphan", [*old, (3, "a", 9)]) == {}
     assert decided("key_gone", [(2, "b", 1), (3, "a", 2)]) == {}  # row 2 may have lost its parent 1
+
+
+def test_an_append_only_model_is_compared_and_checked_only_where_its_build_can_have_touched_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An append-only model's everyday build replaces only rows keyed above the publication's highest key less the
+    look-back (macros/incremental.sql); the rows below are the publication's, so only the others are hashed: the
+    comparison, the gained rows and the parent's kept keys cost the new rows, not the model."""
+    m = grown_manifest()
+    m["nodes"]["model.erp.inc"]["config"].update(unique_key="id", meta={"append_only": True})
+    tests = sorted(m["nodes"].keys() - {"model.erp.inc", "model.erp.t1"})
+    monkeypatch.setattr(changes, "lookback", lambda: 1)
+    old = [(n, "a", 10) for n in range(1, 6)]  # ids 1-5: the build may touch ids above 4
+    published = grown_file(tmp_path / "published.duckdb", old, [10, 20])
+    build = grown_file(tmp_path / "build.duckdb", [*old, (6, "b", 20), (None, "a", 10)], [10, 20])
+    with changes.publication_attached(build, published) as conn:
+        assert conn is not None
+        touched = changes.touched_rows(conn, m["nodes"]["model.erp.inc"])
+        assert touched is not None
+        assert conn.execute(f"select id from inc where {touched} order by id").fetchall() == [(5,), (6,), (None,)]
+        assert changes.touched_rows(conn, m["nodes"]["model.erp.t1"]) is None  # not append-only
+    # 3 rows x 3 columns hashed, not 7 x 3: within 5 tests x 2 values; the id_not_null test finds the row with no key
+    monkeypatch.setattr(settled, "VALUES_PER_TEST", 2)
+    assert settled.settled_on_added_rows(build, published, m, tests, ["model.erp.inc"]) == {
+        uid: 2 for uid in tests if uid != "test.erp.id_not_null"
+    }
+    # a row below the look-back gone: the rows are not as the incremental build leaves them, so all are hashed
+    gone = grown_file(tmp_path / "gone.duckdb", [*old[1:], (6, "b", 20)], [10, 20])
+    assert settled.settled_on_added_rows(gone, published, m, tests, ["model.erp.inc"]) == {}
+    # the comparison: the same rows again (the look-back re-read) is no change; a touched row changed is one
+    same = grown_file(tmp_path / "same.duckdb", old, [10, 20])
+    edited = grown_file(tmp_path / "edited.duckdb", [*old[:4], (5, "b", 10)], [10, 20])
+    built = ["model.erp.inc"]
+    assert changes.changed_models(same, published, m, built, []) == set()
+    assert changes.changed_models(edited, published, m, built, []) == {"model.erp.inc"}
+    # t1 refers to inc.id: inc kept every key when the touched published rows' keys are all still there
+    t1 = m["nodes"]["model.erp.t1"]
+    with changes.publication_attached(build, published) as conn:
+        assert conn is not None
+        assert settled.kept_keys(conn, m["nodes"]["model.erp.inc"], "id")
+        assert not settled.kept_keys(conn, t1, "missing_column")
+    with changes.publication_attached(grown_file(tmp_path / "lost.duckdb", old[:4], [10, 20]), published) as conn:
+        assert conn is not None
+        assert not settled.kept_keys(conn, m["nodes"]["model.erp.inc"], "id")
+
+
+def test_the_look_back_is_the_projects_variable(tmp_path: Path) -> None:
+    """The window above is the one macros/incremental.sql reads: the var in dbt_project.yml, which has no default."""
+    assert changes.lookback() == 1000
+    (tmp_path / "dbt_project.yml").write_text("name: x\nvars:\n  other: 1\n", encoding="utf-8")
+    assert changes.lookback(tmp_path) is None
+    macro = (changes.DBT_PROJECT_DIR / "macros" / "incremental.sql").read_text(encoding="utf-8")
+    assert f"var('{changes.LOOKBACK_VAR}')" in macro and f"var('{changes.LOOKBACK_VAR}', " not in macro

@@ -9,7 +9,7 @@
 {% macro append_only_filter(column, loaded_column, where='where') -%}
     {%- if is_incremental() -%}
     {{ where }} {{ column }} > (
-        select coalesce(max({{ loaded_column }}), 0) - {{ var('incremental_id_lookback', 1000) | int }}
+        select coalesce(max({{ loaded_column }}), 0) - {{ var('incremental_id_lookback') | int }}
         from {{ this }}
     )
     {%- endif -%}
@@ -28,7 +28,7 @@
     {{ relation }}
     {%- elif target.type == 'duckdb' -%}
     {%- set bound = run_query(
-        'select coalesce(max(' ~ loaded_column ~ '), 0) - ' ~ (var('incremental_id_lookback', 1000) | int)
+        'select coalesce(max(' ~ loaded_column ~ '), 0) - ' ~ (var('incremental_id_lookback') | int)
         ~ ' from ' ~ this
     ).columns[0].values()[0] | int -%}
     {%- set columns = adapter.get_columns_in_relation(relation) -%}

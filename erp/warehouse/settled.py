@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from erp.warehouse.changes import PUBLISHED, STORED, publication_attached, relation_name
+from erp.warehouse.changes import PUBLISHED, STORED, publication_attached, relation_name, touched_rows
 
 # A generic test as dbt's schema YAML declares it, with none of the settings that would make its result
 # depend on more than its rows (a filter, a custom failure count or threshold, a limit).
@@ -72,16 +72,20 @@ def settled_relationships(
         if conn is None:
             return set()
         for parent, field in set(candidates.values()):
-            kept[(parent, field)] = parent not in changed or kept_keys(conn, relation_name(nodes[parent]), field)
+            kept[(parent, field)] = parent not in changed or kept_keys(conn, nodes[parent], field)
     return {uid for uid, key in candidates.items() if kept[key]}
 
 
-def kept_keys(conn: duckdb.DuckDBPyConnection, name: str, field: str) -> bool:
-    """Whether the build's ``name`` still holds every value of ``field`` the publication's held (False when the two
-    cannot be compared, e.g. a column renamed since)."""
+def kept_keys(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any], field: str) -> bool:
+    """Whether the build's model ``node`` still holds every value of ``field`` the publication's held (False when
+    the two cannot be compared, e.g. a column renamed since). Of an append-only model only the published rows its
+    build can have touched are looked at (`touched_rows`): the others are still there."""
+    name = relation_name(node)
     try:
+        touched = touched_rows(conn, node)
+        where = f" where {touched}" if touched else ""
         row = conn.execute(
-            f"select exists (select {field} from {PUBLISHED}.{name} except select {field} from {name})"
+            f"select exists (select {field} from {PUBLISHED}.{name}{where} except select {field} from {name})"
         ).fetchone()
     except duckdb.Error:
         return False
@@ -151,7 +155,7 @@ def settled_on_added_rows(
         kept: dict[tuple[str, str], bool] = {}  # (referred model, key column) -> kept every published key
         for model, model_tests in by_model.items():
             name = relation_name(nodes[model])
-            with _added_rows(conn, name, len(model_tests) * VALUES_PER_TEST) as added:
+            with _added_rows(conn, nodes[model], len(model_tests) * VALUES_PER_TEST) as added:
                 if added is None:
                     continue
                 view, count = added
@@ -166,11 +170,15 @@ def settled_on_added_rows(
 
 
 @contextmanager
-def _added_rows(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Iterator[tuple[str, int] | None]:
-    """The rows the build's ``name`` holds more often than the publication's (by row hash), registered on ``conn``
-    as a view while the block runs: (its name, its row count). None when the two cannot be compared, or when the
-    model holds more than ``values`` values (rows x columns): dbt's own run of its tests is then no dearer."""
-    table = _added_table(conn, name, values)
+def _added_rows(
+    conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any], values: int
+) -> Iterator[tuple[str, int] | None]:
+    """The rows the build's model ``node`` holds more often than the publication's (by row hash), registered on
+    ``conn`` as a view while the block runs: (its name, its row count). None when the two cannot be compared, or
+    when more than ``values`` values (rows x columns) would be hashed: dbt's own run of its tests is then no dearer.
+    Of an append-only model only the rows its build can have touched are hashed (`touched_rows`): the rest are the
+    publication's."""
+    table = _added_table(conn, node, values)
     view = "erp_added_rows"
     if table is not None:
         try:
@@ -186,19 +194,22 @@ def _added_rows(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Iter
         conn.unregister(view)
 
 
-def _added_table(conn: duckdb.DuckDBPyConnection, name: str, values: int) -> Any:
+def _added_table(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any], values: int) -> Any:
     """`_added_rows`' rows as an Arrow table, or None."""
+    name = relation_name(node)
     try:
-        now = (conn.execute(f"select count(*) from {name}").fetchone() or (0,))[0]
+        touched = touched_rows(conn, node)
+        where = f" where {touched}" if touched else ""
+        now = (conn.execute(f"select count(*) from {name}{where}").fetchone() or (0,))[0]
         columns = len(conn.execute(f"select * from {name} limit 0").description or [])
         if now * columns > values:
             return None
         rows = conn.execute(
-            f"select h, sum(n) from (select hash(t) as h, 1 as n from {name} as t union all "
-            f"select hash(t), -1 from {PUBLISHED}.{name} as t) group by h having sum(n) <> 0"
+            f"select h, sum(n) from (select hash(t) as h, 1 as n from (select * from {name}{where}) as t union all "
+            f"select hash(t), -1 from (select * from {PUBLISHED}.{name}{where}) as t) group by h having sum(n) <> 0"
         ).fetchall()
         return conn.execute(
-            f"select * from {name} as t where hash(t) in (select unnest($hashes::ubigint[]))",
+            f"select * from (select * from {name}{where}) as t where hash(t) in (select unnest($hashes::ubigint[]))",
             {"hashes": [h for h, balance in rows if balance > 0]},
         ).to_arrow_table()
     except duckdb.Error:
@@ -253,7 +264,7 @@ def _failures_in_added_rows(
             return None
         parent = relation_name(nodes[referred[0]])
         if referred[0] in changed and (referred[0], field) not in kept:
-            kept[(referred[0], field)] = kept_keys(conn, parent, field)
+            kept[(referred[0], field)] = kept_keys(conn, nodes[referred[0]], field)
         if not kept.get((referred[0], field), True):
             return None
         sql = (

@@ -5,6 +5,7 @@
     unique_key='journal_line_id',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
+    meta={'append_only': true},
 ) }}
 
 with entries as (
