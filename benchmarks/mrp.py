@@ -60,7 +60,7 @@ from erp.planning import aot, compiled  # noqa: E402
 from erp.planning.problem import load_problem  # noqa: E402
 from erp.planning.reference import reference_plan  # noqa: E402
 from erp.planning.synthetic import synthetic_problem  # noqa: E402
-from erp.warehouse.dbt import OFFLINE_ENV, run_dbt  # noqa: E402
+from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, OFFLINE_ENV, run_dbt  # noqa: E402
 from erp.warehouse.extensions import prepare_extension_dir  # noqa: E402
 
 STORED = ("mrp_plan", "int_mrp_planned_order_rows", "int_mrp_record_rows", "int_mrp_pegging_rows", "mrp_exceptions")
@@ -223,7 +223,7 @@ def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdi
     def dbt(args: list[str]) -> float:
         """Run dbt in this process; its CPU seconds (every thread of the process)."""
         cpu = time.process_time()
-        outcome = run_dbt(["run", *args], env, load_settings(), variables, target_dir=target)
+        outcome = run_dbt([*DBT_GLOBAL_FLAGS, "run", *args], env, load_settings(), variables, target_dir=target)
         if not outcome.success:
             raise SystemExit(f"dbt failed: {outcome.error or [(n.unique_id, n.message) for n in outcome.failed]}")
         return time.process_time() - cpu

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from erp.config import Settings, load_settings
 from erp.mail import SmtpSettings
-from erp.warehouse.dbt import DBT_PROJECT_DIR
+from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR
 from erp.warehouse.publish import SNAPSHOTS_KEPT
 
 
@@ -119,14 +119,6 @@ class ErpDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
         return None
-
-
-# dbt's log file (build/runs/<run>/target/dbt.log) holds warnings and errors (a failed node's message). At info
-# level it also had two lines per node, each paying a file-size check and a lock handed between dbt's threads
-# (about 0.9 s of an everyday build's CPU), and at debug level every SQL statement as formatted JSON (a sixth of
-# dbt's CPU). What each node did and how long it took is kept from dbt's events (node_results.json and Dagster's
-# event log), and the SQL a node ran stays in the run's target/run/ folder, which a failed run keeps.
-DBT_GLOBAL_FLAGS = ["--no-use-colors", "--log-level-file", "warn"]
 
 
 def dbt_resource() -> DbtCliResource:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from dagster import build_asset_context
 
-from erp.warehouse.dbt import FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, fewer_full_collections
+from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, fewer_full_collections
 from pipelines.dbt_inprocess import dbt_command
-from pipelines.resources import DBT_GLOBAL_FLAGS, dbt_resource
+from pipelines.resources import dbt_resource
 
 
 def test_the_command_is_the_one_the_cli_resource_would_run_with_paths_for_this_run(tmp_path: Path) -> None:

@@ -154,6 +154,14 @@ def release_duckdb() -> None:
     gc.collect()  # cursors left in reference cycles would keep the database, and its lock, open
 
 
+# dbt's global flags in a pipeline run (pipelines/resources.py) and in benchmarks/mrp.py. dbt's log file
+# (build/runs/<run>/target/dbt.log) holds warnings and errors (a failed node's message). At info level it also had
+# two lines per node, each paying a file-size check and a lock handed between dbt's threads (about 0.9 s of an
+# everyday build's CPU), and at debug level every SQL statement as formatted JSON (a sixth of dbt's CPU). What
+# each node did and how long it took is kept from dbt's events (node_results.json and Dagster's event log), and
+# the SQL a node ran stays in the run's target/run/ folder, which a failed run keeps.
+DBT_GLOBAL_FLAGS = ["--no-use-colors", "--log-level-file", "warn"]
+
 _kept_open = 0  # nested `duckdb_kept_open` blocks
 
 
@@ -308,7 +316,7 @@ def run_dbt(
         "--log-path",
         str(target / "logs"),
         *(["--vars", json.dumps(dict(variables))] if variables is not None else []),
-        *(["--quiet", "--no-use-colors"] if quiet else []),
+        *(["--quiet", *([] if "--no-use-colors" in command else ["--no-use-colors"])] if quiet else []),
     ]
     result = invoke(args, env, callback)
     nodes = []
