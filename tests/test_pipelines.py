@@ -36,7 +36,6 @@ from dagster import (
     build_sensor_context,
     materialize,
 )
-from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster_dbt import build_dbt_asset_selection
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
@@ -550,14 +549,8 @@ def test_checks_not_rerun_say_whether_nothing_changed_or_the_added_rows_passed()
     publication = SimpleNamespace(publication_id=7)
     same = AssetCheckKey(AssetKey(["trial_balance"]), "unique_trial_balance_key")
     grown = AssetCheckKey(AssetKey(["fct_stock_moves"]), "unique_fct_stock_moves_stock_move_id")
-    target = AssetCheckEvaluationTargetMaterializationData(run_id="r", storage_id=12, timestamp=1.0)
-    results = {
-        r.check_name: r
-        for r in _reused_checks({same, grown}, publication, {grown.name: 60}, {grown.asset_key: target})  # type: ignore[arg-type]
-    }
+    results = {r.check_name: r for r in _reused_checks({same, grown}, publication, {grown.name: 60})}  # type: ignore[arg-type]
     assert all(r.passed for r in results.values())
-    assert results[grown.name].target_materialization_data == target  # the latest materialization of its asset
-    assert results[same.name].target_materialization_data is None
     assert results[same.name].metadata["passed_in_publication"].value == 7
     assert "added_rows_checked" not in results[same.name].metadata
     assert results[grown.name].metadata["added_rows_checked"].value == 60
