@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dagster import DagsterEventType
 from sqlalchemy import select
 
 from erp import schema as s
@@ -30,6 +31,7 @@ from erp.services.base import SYSTEM, Session
 from erp.warehouse import read
 from erp.warehouse.dbt import dbt_environment
 from erp.warehouse.publish import BuildFailed, build
+from pipelines.instance import open_instance
 from tests.support.built_sample import built_sample_home
 
 SAMPLE_DIR = PROJECT_ROOT / "seeds" / "sample"
@@ -219,6 +221,15 @@ def test_an_everyday_build_publishes_what_a_full_build_of_the_same_store_does(
         line.strip().endswith("tests checked on the rows added since the publication only, which passed them")
         for line in said
     )
+
+    # Dagster holds one passing evaluation of every check the run planned, whether dbt ran the test or not
+    with open_instance(load_settings()) as instance:
+        found = instance.get_records_for_run(everyday.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+        planned = instance.get_records_for_run(everyday.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED)
+    evaluations = [r.event_log_entry.get_dagster_event().asset_check_evaluation_data for r in found.records]
+    planned_keys = [r.event_log_entry.get_dagster_event().asset_check_planned_data for r in planned.records]
+    assert len(evaluations) == len(planned_keys) > 50 and all(e.passed for e in evaluations)
+    assert {(e.asset_key, e.check_name) for e in evaluations} == {(p.asset_key, p.check_name) for p in planned_keys}
 
     assert everyday.selection.startswith("changed: ") and "stock_move" in everyday.selection
     assert full.selection == "*" and everyday.row_counts == full.row_counts
