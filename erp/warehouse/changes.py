@@ -350,9 +350,9 @@ def changed_models(
     """The rebuilt models (unique ids) whose content is not identical to the published warehouse's.
 
     A stored model is compared row for row (count and an order-free sum of row hashes, in the build file and in
-    the publication; of an append-only model, only the rows its build can have touched: `touched_rows`); a view, or
-    any model whose rows are not stored, changed when one of its inputs did (a
-    changed store table, or a changed model). A model that cannot be compared (not in the publication) changed.
+    the publication; of an append-only model, only the rows its build can have touched: `touched_rows`); a view,
+    or any model whose rows are not stored, changed when one of its inputs did (a changed store table, or a changed
+    model). A model that cannot be compared (not in the publication) changed.
     Its tests passed on the published content, so a test whose every input is identical gives the same result.
     ``build``: the build file, or a connection to its open database (dbt's, kept open: erp.warehouse.dbt).
     """
@@ -418,13 +418,22 @@ def publication_attached(
 
 
 def lookback(project_dir: Path = DBT_PROJECT_DIR) -> int | None:
-    """The project's `LOOKBACK_VAR` (dbt_project.yml), None when it does not set a whole number."""
+    """The project's `LOOKBACK_VAR` (dbt_project.yml), None when it does not set a whole number. Read again only
+    when the file changed (a build asks once per append-only model and comparison)."""
+    path = project_dir / "dbt_project.yml"
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _project_lookback(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=2)
+def _project_lookback(path: Path, _mtime_ns: int, _size: int) -> int | None:
     import yaml
 
     try:
-        found = (yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {})["vars"][
-            LOOKBACK_VAR
-        ]
+        found = (yaml.safe_load(path.read_text(encoding="utf-8")) or {})["vars"][LOOKBACK_VAR]
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         return None
     return found if isinstance(found, int) and not isinstance(found, bool) else None

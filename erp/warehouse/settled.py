@@ -95,9 +95,10 @@ def kept_keys(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any], field: s
 # The generic tests whose verdict over a changed model follows from the publication's verdict and from the rows
 # the model gained (their SQL in dbt's global project and tests/generic/unique_combination.sql).
 ROW_TESTS = frozenset({"not_null", "accepted_values", "unique", "unique_combination", "relationships"})
-# Telling a model's gained rows apart hashes every row of it and of its publication: about 40 ns a value (row x
-# column) on a 2-core machine, 75 ms for the journal lines at demo scale 1; dbt runs a test in about 30 ms. A model
-# is checked here only when it holds at most this many values per test over it, where the check costs less.
+# Telling a model's gained rows apart hashes every row of it and of its publication (of an append-only model, only
+# the rows its build can have touched: `touched_rows`): about 40 ns a value (row x column) on a 2-core machine,
+# 75 ms for the whole journal lines at demo scale 1; dbt runs a test in about 30 ms. A model is checked here only
+# when at most this many values per test over it are hashed, where the check costs less.
 VALUES_PER_TEST = 500_000
 
 
@@ -120,7 +121,8 @@ def settled_on_added_rows(
     test passes exactly when the gained rows pass it: none is null or outside the accepted values; no key of one
     is held by another row of the model; each finds its parent in the referred model, which kept every key it
     had in the publication (or did not change), so the kept rows still find theirs. That is checked here, one
-    query per test over the gained rows (told apart by their row hashes, as `digest` compares them). A test whose
+    query per test over the gained rows (told apart by their row hashes, as `digest` compares them; of an
+    append-only model, among the rows its build can have touched only). A test whose
     check finds a failing row is left to dbt, which reports it. Only tests with dbt's default settings qualify
     (`PLAIN_TEST_CONFIG`, error severity, failures not stored), over a stored model the publication holds with
     the same columns. ``changed``: the models that came out different (`changed_models`); ``build`` as for
