@@ -530,7 +530,8 @@ def test_an_everyday_build_waits_for_its_build_file_after_the_parse_and_before_t
     def call(args: list[str], select: str | None = None, manifest: object = None) -> SimpleNamespace:
         order.append(args[0])
         passed = args[0] == "parse" and not failing["parse"]
-        return SimpleNamespace(success=passed, result=None, manifest={}, error=None)
+        manifest = {"nodes": {}, "sources": {}, "child_map": {}}
+        return SimpleNamespace(success=passed, result=None, manifest=manifest, error=None)
 
     def ready() -> None:
         order.append("ready")

@@ -222,10 +222,29 @@ def test_an_everyday_build_publishes_what_a_full_build_of_the_same_store_does(
         for line in said
     )
 
-    # Dagster holds one passing evaluation of every check the run planned, whether dbt ran the test or not
+    # the production costs read nothing that changed: dbt left them as published (erp.warehouse.reuse)
+    kept = {line.split()[2] for line in said if line.split()[:2] == ["KEPT", "model"]}
+    assert {"production_order_costs", "production_variances"} <= kept, said
+    assert any(
+        line.strip() == f"{len(kept)} models not rerun: every input came out identical to the publication's"
+        for line in said
+    )
+
+    # Dagster holds one passing evaluation of every check the run planned, whether dbt ran the test or not, and a
+    # materialization of every model, those dbt left as they were with dbt's status no-op
     with open_instance(load_settings()) as instance:
         found = instance.get_records_for_run(everyday.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
         planned = instance.get_records_for_run(everyday.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED)
+        materialized = instance.get_records_for_run(
+            everyday.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION, limit=1000
+        )
+    statuses = {
+        m.asset_key.to_user_string(): m.metadata["status"].value
+        for m in (r.event_log_entry.asset_materialization for r in materialized.records)
+        if m is not None and "status" in m.metadata
+    }
+    assert {name for name, status in statuses.items() if status == "no-op"} == kept
+    assert statuses["fct_stock_moves"] == "success"
     evaluations = [r.event_log_entry.get_dagster_event().asset_check_evaluation_data for r in found.records]
     planned_keys = [r.event_log_entry.get_dagster_event().asset_check_planned_data for r in planned.records]
     assert len(evaluations) == len(planned_keys) > 50 and all(e.passed for e in evaluations)

@@ -346,20 +346,23 @@ def changed_models(
     manifest: Mapping[str, Any],
     rebuilt: Iterable[str],
     tables: Collection[str],
+    known: Mapping[str, bool] | None = None,
 ) -> set[str]:
     """The rebuilt models (unique ids) whose content is not identical to the published warehouse's.
 
-    A stored model is compared row for row (count and an order-free sum of row hashes, in the build file and in
-    the publication; of an append-only model, only the rows its build can have touched: `touched_rows`); a view,
-    or any model whose rows are not stored, changed when one of its inputs did (a changed store table, or a changed
-    model). A model that cannot be compared (not in the publication) changed.
+    A stored model is compared row for row (`stored_model_changed`); a view, or any model whose rows are not
+    stored, changed when one of its inputs did (a changed store table, or a changed model). A model that cannot be
+    compared (not in the publication) changed.
     Its tests passed on the published content, so a test whose every input is identical gives the same result.
     ``build``: the build file, or a connection to its open database (dbt's, kept open: erp.warehouse.dbt).
+    ``known``: verdicts (changed or not) already reached, by unique id (`reuse.InputsCompared`, as models ended).
     """
     nodes: Mapping[str, Any] = manifest["nodes"]
     changed_sources = set(source_ids(manifest, tables))
     rebuilt = set(rebuilt)
-    verdict: dict[str, bool] = {}
+    verdict: dict[str, bool] = dict(known or {})
+    if rebuilt <= verdict.keys():
+        return {uid for uid in rebuilt if verdict[uid]}
     with publication_attached(build, published) as conn:
         if conn is None:  # no publication to compare with (gone, another DuckDB version): all changed
             return rebuilt
@@ -372,20 +375,24 @@ def changed_models(
             if uid not in verdict:
                 node = nodes[uid]
                 if node["config"].get("materialized") in STORED:
-                    # counts first (from DuckDB's metadata): new rows in an incremental model need no hashing
-                    counts = _content(conn, None, node, hashed=False), _content(conn, PUBLISHED, node, hashed=False)
-                    if None in counts or counts[0] != counts[1]:
-                        verdict[uid] = True
-                    else:  # an append-only model: only the rows its build can have touched
-                        where = touched_rows(conn, node)
-                        verdict[uid] = _content(conn, None, node, where=where) != _content(
-                            conn, PUBLISHED, node, where=where
-                        )
+                    verdict[uid] = stored_model_changed(conn, node)
                 else:
                     verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
             return verdict[uid]
 
         return {uid for uid in rebuilt if is_changed(uid)}
+
+
+def stored_model_changed(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> bool:
+    """Whether a stored model's rows in the build differ from the publication's (attached as ``PUBLISHED`` on
+    ``conn``): the counts first (from DuckDB's metadata: new rows in an incremental model need no hashing), then
+    an order-free sum of row hashes; of an append-only model, only the rows its build can have touched
+    (`touched_rows`). A model missing from either side changed."""
+    counts = _content(conn, None, node, hashed=False), _content(conn, PUBLISHED, node, hashed=False)
+    if None in counts or counts[0] != counts[1]:
+        return True
+    where = touched_rows(conn, node)
+    return _content(conn, None, node, where=where) != _content(conn, PUBLISHED, node, where=where)
 
 
 @contextmanager

@@ -49,6 +49,7 @@ STATUS_LABELS = {
     "error": N_("ERROR"),
     "runtime error": N_("ERROR"),
     "skipped": N_("SKIP"),
+    "no-op": N_("KEPT"),  # not rerun: every input identical to the publication's (erp.warehouse.reuse)
     "warn": N_("WARN"),
 }
 

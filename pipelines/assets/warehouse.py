@@ -88,6 +88,7 @@ from erp.warehouse.publish import (
     record_failure,
     record_node_results,
 )
+from erp.warehouse.reuse import NO_OP, InputsCompared, skipping
 from erp.warehouse.settled import settled_on_added_rows, settled_relationships
 from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, DbtRun, run_dbt
 from pipelines.project import warehouse_project
@@ -340,6 +341,12 @@ def warehouse_dbt(
         record_failure(settings, run_id, str(exc))
         raise Failure(str(exc)) from exc
     progress.say(context.log, "      " + t("{count} nodes passed in {seconds:.1f}s", count=len(nodes), seconds=seconds))
+    kept = sum(1 for node in nodes if node.status == NO_OP)
+    if kept:
+        progress.say(
+            context.log,
+            "      " + t("{count} models not rerun: every input came out identical to the publication's", count=kept),
+        )
     if reused - len(checked):
         progress.say(
             context.log,
@@ -408,7 +415,10 @@ def _dbt_runs(
     nor the row tests (not_null, accepted_values, unique, relationships) over a changed model whose gained rows
     pass them (`settled_on_added_rows`: 52 more; 11 tests are left to dbt).
     dbt parses the project once for both (about half a second each time otherwise). ``ready``: waits for the
-    build file (copied while dbt parses), called before the models."""
+    build file (copied while dbt parses), called before the models. In the models run, a model whose every input
+    came out identical to the publication is not run (`erp.warehouse.reuse`: after a day of stock receipts, the
+    production costs' and variances' marts and the cash forecast); dbt reports it as a no-op, and the comparison
+    after the models reuses the verdicts reached meanwhile."""
     if plan is None:
         return [call(args, select=None)], 0, {}
     parse = call(["parse", *dbt_vars(as_of), "--no-write-json"], select="")
@@ -416,18 +426,20 @@ def _dbt_runs(
         return [parse], 0, {}
     if ready is not None:
         ready()
+    published = settings.warehouse_path
     with duckdb_kept_open():  # the build file opened once for both runs and the comparison between them
-        models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
+        compared = InputsCompared(parse.manifest, tables, published, models_to_rebuild(parse.manifest, tables))
+        with skipping(compared):  # models whose every input came out identical are not run (erp.warehouse.reuse)
+            models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
         if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
             return [models], 0, {}
         manifest = models.manifest
         rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
         sources = source_ids(manifest, tables)
         planned = tests_over(manifest, [*rebuilt, *sources])
-        published = settings.warehouse_path
         with dbt_duckdb_cursor() as cursor, publication_attached(cursor or build_path(settings), published) as conn:
             built = conn or cursor or build_path(settings)  # attached once for both comparisons
-            found = changed_models(built, published, manifest, rebuilt, tables)
+            found = changed_models(built, published, manifest, rebuilt, tables, known=compared.changed)
             changed = [*sorted(found), *sources]
             rerun = tests_over(manifest, changed)
             settled: set[str] = settled_relationships(built, published, manifest, rerun, changed)

@@ -1,0 +1,175 @@
+"""Models an everyday build does not run: every input came out identical to the publication's.
+
+A change plan rebuilds everything downstream of the changed store tables, but after a day of stock receipts half
+of those models come out exactly as published (the production costs do not read stock receipts, for one). A model
+whose every input is identical to the publication's would compute the publication's rows again, and the build
+file, a copy of the publication, already holds them. So dbt does not run it: it reports it as a no-op (dbt's own
+status for a node it did not need to run), Dagster records its materialization with that status, and its tests
+count among those not rerun (nothing they check changed).
+
+Safe because a change plan exists only for the publication's as-of date and project files
+(`changes.store_changes`), and the models are functions of their inputs: no clock, no randomness (the as-of date
+is a var). Not skipped: a model that reads the previous publication (`changes.PREVIOUS_PUBLICATION_CONFIG`), one
+with no inputs, and views (nothing to save). An input is identical when it is a store table that did not change,
+a model the plan does not rebuild, a stored model compared row for row with the publication
+(`changes.stored_model_changed`, once each, when dbt is about to start one of its children), or a view over
+identical inputs. Anything that cannot be compared counts as changed.
+
+The choice is made where dbt takes a ready node from its queue (``GraphRunnableTask.get_runner``, patched once in
+this process, as `scheduling` ranks the queue): dbt runs in-process here, and the rule applies only inside
+`skipping`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from erp.warehouse.changes import (
+    PREVIOUS_PUBLICATION_CONFIG,
+    STORED,
+    publication_attached,
+    source_ids,
+    stored_model_changed,
+)
+from erp.warehouse.dbt import dbt_duckdb_cursor
+
+NO_OP = "no-op"  # dbt's status of a node it did not run (dbt.artifacts.schemas.results.RunStatus.NoOp)
+
+_active: InputsCompared | None = None
+_installed = False
+
+
+class InputsCompared:
+    """One change plan's models run: which models came out identical to the publication, and which need not run."""
+
+    def __init__(
+        self, manifest: Mapping[str, Any], tables: Collection[str], published: Path, rebuilt: Collection[str]
+    ) -> None:
+        self.nodes: Mapping[str, Any] = manifest["nodes"]
+        self.changed_sources = set(source_ids(manifest, tables))
+        self.published = published
+        self.rebuilt = set(rebuilt)  # what the plan selects
+        self.changed: dict[str, bool] = {}  # verdicts by unique id (False: identical to the publication)
+        self.skipped: set[str] = set()
+        self._lock = threading.Lock()
+        self._stack = ExitStack()
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._unavailable = False
+
+    def inputs_unchanged(self, uid: str) -> bool:
+        """Whether dbt may leave model ``uid`` as the publication has it (module docstring)."""
+        node = self.nodes.get(uid)
+        if node is None or node.get("resource_type") != "model" or uid not in self.rebuilt:
+            return False
+        config = node.get("config") or {}
+        if config.get("materialized") not in STORED or PREVIOUS_PUBLICATION_CONFIG in config:
+            return False
+        parents = node["depends_on"]["nodes"]
+        with self._lock:  # inputs known already first: one of them changed, and no model needs hashing
+            ordered = sorted(parents, key=lambda parent: parent in self.rebuilt and parent not in self.changed)
+            return bool(parents) and not any(self._is_changed(parent) for parent in ordered)
+
+    def skip(self, uid: str) -> None:
+        """Note that ``uid`` was left as published: identical, for its children."""
+        with self._lock:
+            self.skipped.add(uid)
+            self.changed[uid] = False
+
+    def close(self) -> None:
+        """Detach the publication and close the comparison's cursor."""
+        with self._lock:
+            self._stack.close()
+            self._conn = None
+
+    def _is_changed(self, uid: str) -> bool:
+        if uid in self.changed_sources:
+            return True
+        if uid not in self.rebuilt:  # a store table that did not change, or a model the plan leaves as published
+            return False
+        if uid not in self.changed:
+            node = self.nodes[uid]
+            if node.get("resource_type") != "model":
+                self.changed[uid] = True
+            elif node["config"].get("materialized") in STORED:
+                conn = self._connection()
+                try:
+                    self.changed[uid] = conn is None or stored_model_changed(conn, node)
+                except duckdb.Error:
+                    self.changed[uid] = True
+            else:  # a view (or ephemeral model): as its inputs
+                self.changed[uid] = any(self._is_changed(parent) for parent in node["depends_on"]["nodes"])
+        return self.changed[uid]
+
+    def _connection(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor on dbt's open build file with the publication attached (opened at the first comparison)."""
+        if self._conn is None and not self._unavailable:
+            cursor = self._stack.enter_context(dbt_duckdb_cursor())
+            conn = self._stack.enter_context(publication_attached(cursor, self.published)) if cursor else None
+            self._conn = conn
+            self._unavailable = conn is None
+        return self._conn
+
+
+@contextmanager
+def skipping(compared: InputsCompared) -> Iterator[InputsCompared]:
+    """dbt, in this process, does not run the models ``compared`` finds with identical inputs (inside the block)."""
+    global _active
+    install()
+    _active = compared
+    try:
+        yield compared
+    finally:
+        _active = None
+        compared.close()
+
+
+def install() -> None:
+    """Patch dbt's ``GraphRunnableTask.get_runner`` (once): inside `skipping`, a model with identical inputs gets
+    a runner that neither compiles nor runs it and reports it as a no-op."""
+    global _installed
+    if _installed:
+        return
+    from dbt.task.runnable import GraphRunnableTask
+
+    original = GraphRunnableTask.get_runner
+
+    def get_runner(self: Any, node: Any) -> Any:
+        runner = original(self, node)
+        compared = _active
+        if compared is not None and compared.inputs_unchanged(node.unique_id):
+            _leave_as_published(runner)
+            compared.skip(node.unique_id)
+        return runner
+
+    GraphRunnableTask.get_runner = get_runner  # type: ignore[method-assign]
+    _installed = True
+
+
+def _leave_as_published(runner: Any) -> None:
+    """Make ``runner`` report its model as a no-op without compiling or running it (its relation, copied with the
+    publication, stays as it is). dbt still prints the model's result line and fires its result event."""
+    from dbt.artifacts.schemas.results import RunStatus
+    from dbt.artifacts.schemas.run import RunResult
+
+    def run(compiled_node: Any, _manifest: Any) -> Any:
+        return RunResult(
+            node=compiled_node,
+            status=RunStatus.NoOp,
+            timing=[],
+            thread_id=threading.current_thread().name,
+            execution_time=0.0,
+            message="NO-OP",
+            adapter_response={},
+            failures=0,
+            batch_results=None,
+            agate_table=None,
+        )
+
+    runner.compile = lambda _manifest: runner.node
+    runner.run = run
