@@ -19,7 +19,7 @@ import importlib.metadata
 import importlib.util
 import json
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -348,39 +348,58 @@ def changed_models(
     tables: Collection[str],
     known: Mapping[str, bool] | None = None,
 ) -> set[str]:
-    """The rebuilt models (unique ids) whose content is not identical to the published warehouse's.
+    """The rebuilt models (unique ids) whose content is not identical to the published warehouse's (`Verdicts`).
 
-    A stored model is compared row for row (`stored_model_changed`); a view, or any model whose rows are not
-    stored, changed when one of its inputs did (a changed store table, or a changed model). A model that cannot be
-    compared (not in the publication) changed.
-    Its tests passed on the published content, so a test whose every input is identical gives the same result.
+    Their tests passed on the published content, so a test whose every input is identical gives the same result.
     ``build``: the build file, or a connection to its open database (dbt's, kept open: erp.warehouse.dbt).
     ``known``: verdicts (changed or not) already reached, by unique id (`reuse.InputsCompared`, as models ended).
     """
-    nodes: Mapping[str, Any] = manifest["nodes"]
-    changed_sources = set(source_ids(manifest, tables))
     rebuilt = set(rebuilt)
-    verdict: dict[str, bool] = dict(known or {})
-    if rebuilt <= verdict.keys():
-        return {uid for uid in rebuilt if verdict[uid]}
+    verdicts = Verdicts(manifest, tables, rebuilt, known)
+    if rebuilt <= verdicts.verdict.keys():
+        return {uid for uid in rebuilt if verdicts.verdict[uid]}
     with publication_attached(build, published) as conn:
         if conn is None:  # no publication to compare with (gone, another DuckDB version): all changed
             return rebuilt
+        verdicts.connect = lambda: conn
+        return {uid for uid in rebuilt if verdicts.changed(uid)}
 
-        def is_changed(uid: str) -> bool:
-            if uid in changed_sources:
-                return True
-            if uid not in rebuilt:  # not rebuilt: the published table is still current
-                return False
-            if uid not in verdict:
-                node = nodes[uid]
-                if node["config"].get("materialized") in STORED:
-                    verdict[uid] = stored_model_changed(conn, node)
-                else:
-                    verdict[uid] = any(is_changed(parent) for parent in node["depends_on"]["nodes"])
-            return verdict[uid]
 
-        return {uid for uid in rebuilt if is_changed(uid)}
+class Verdicts:
+    """Whether each node of a change-driven build came out changed from the publication, each decided once.
+
+    A changed store table changed; a node the build does not rebuild (not in ``rebuilt``) did not: the published
+    table is still current. A stored model is compared row for row (`stored_model_changed`, on the connection
+    ``connect`` gives: the build with the publication attached; None: it cannot be compared, so it changed); a view,
+    or any model whose rows are not stored, changed when one of its inputs did."""
+
+    def __init__(
+        self,
+        manifest: Mapping[str, Any],
+        tables: Collection[str],
+        rebuilt: Collection[str],
+        known: Mapping[str, bool] | None = None,
+        connect: Callable[[], duckdb.DuckDBPyConnection | None] = lambda: None,
+    ) -> None:
+        self.nodes: Mapping[str, Any] = manifest["nodes"]
+        self.changed_sources = set(source_ids(manifest, tables))
+        self.rebuilt = set(rebuilt)
+        self.verdict: dict[str, bool] = dict(known or {})
+        self.connect = connect
+
+    def changed(self, uid: str) -> bool:
+        if uid in self.changed_sources:
+            return True
+        if uid not in self.rebuilt:
+            return False
+        if uid not in self.verdict:
+            node = self.nodes[uid]
+            if node["config"].get("materialized") in STORED:
+                conn = self.connect()
+                self.verdict[uid] = conn is None or stored_model_changed(conn, node)
+            else:
+                self.verdict[uid] = any(self.changed(parent) for parent in node["depends_on"]["nodes"])
+        return self.verdict[uid]
 
 
 def stored_model_changed(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> bool:

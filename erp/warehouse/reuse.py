@@ -12,8 +12,8 @@ Safe because a change plan exists only for the publication's as-of date and proj
 is a var). Not skipped: a model that reads the previous publication (`changes.PREVIOUS_PUBLICATION_CONFIG`), one
 with no inputs, and views (nothing to save). An input is identical when it is a store table that did not change,
 a model the plan does not rebuild, a stored model compared row for row with the publication
-(`changes.stored_model_changed`, once each, when dbt is about to start one of its children), or a view over
-identical inputs. Anything that cannot be compared counts as changed.
+(`changes.Verdicts`, once each, when dbt is about to start one of its children), or a view over identical
+inputs. Anything that cannot be compared counts as changed.
 
 The choice is made where dbt takes a ready node from its queue (``GraphRunnableTask.get_runner``, patched once in
 this process, as `scheduling` ranks the queue): dbt runs in-process here, and the rule applies only inside
@@ -30,13 +30,7 @@ from typing import Any
 
 import duckdb
 
-from erp.warehouse.changes import (
-    PREVIOUS_PUBLICATION_CONFIG,
-    STORED,
-    publication_attached,
-    source_ids,
-    stored_model_changed,
-)
+from erp.warehouse.changes import PREVIOUS_PUBLICATION_CONFIG, STORED, Verdicts, publication_attached
 from erp.warehouse.dbt import dbt_duckdb_cursor
 
 NO_OP = "no-op"  # dbt's status of a node it did not run (dbt.artifacts.schemas.results.RunStatus.NoOp)
@@ -46,65 +40,53 @@ _installed = False
 
 
 class InputsCompared:
-    """One change plan's models run: which models came out identical to the publication, and which need not run."""
+    """One change plan's models run: which models came out identical to the publication (`changes.Verdicts`,
+    compared on dbt's open build file), and which need not run."""
 
     def __init__(
         self, manifest: Mapping[str, Any], tables: Collection[str], published: Path, rebuilt: Collection[str]
     ) -> None:
-        self.nodes: Mapping[str, Any] = manifest["nodes"]
-        self.changed_sources = set(source_ids(manifest, tables))
         self.published = published
-        self.rebuilt = set(rebuilt)  # what the plan selects
-        self.changed: dict[str, bool] = {}  # verdicts by unique id (False: identical to the publication)
+        self.verdicts = Verdicts(manifest, tables, rebuilt, connect=self._connection)
         self.skipped: set[str] = set()
         self._lock = threading.Lock()
         self._stack = ExitStack()
         self._conn: duckdb.DuckDBPyConnection | None = None
         self._unavailable = False
 
+    @property
+    def changed(self) -> dict[str, bool]:
+        """The verdicts so far, by unique id (False: identical to the publication)."""
+        return self.verdicts.verdict
+
     def inputs_unchanged(self, uid: str) -> bool:
         """Whether dbt may leave model ``uid`` as the publication has it (module docstring)."""
-        node = self.nodes.get(uid)
-        if node is None or node.get("resource_type") != "model" or uid not in self.rebuilt:
+        node = self.verdicts.nodes.get(uid)
+        if node is None or node.get("resource_type") != "model" or uid not in self.verdicts.rebuilt:
             return False
         config = node.get("config") or {}
         if config.get("materialized") not in STORED or PREVIOUS_PUBLICATION_CONFIG in config:
             return False
         parents = node["depends_on"]["nodes"]
+        rebuilt, known = self.verdicts.rebuilt, self.verdicts.verdict
         with self._lock:  # inputs known already first: one of them changed, and no model needs hashing
-            ordered = sorted(parents, key=lambda parent: parent in self.rebuilt and parent not in self.changed)
-            return bool(parents) and not any(self._is_changed(parent) for parent in ordered)
+            ordered = sorted(parents, key=lambda parent: parent in rebuilt and parent not in known)
+            try:
+                return bool(parents) and not any(self.verdicts.changed(parent) for parent in ordered)
+            except duckdb.Error:  # an input that cannot be compared: the model runs
+                return False
 
     def skip(self, uid: str) -> None:
         """Note that ``uid`` was left as published: identical, for its children."""
         with self._lock:
             self.skipped.add(uid)
-            self.changed[uid] = False
+            self.verdicts.verdict[uid] = False
 
     def close(self) -> None:
         """Detach the publication and close the comparison's cursor."""
         with self._lock:
             self._stack.close()
             self._conn = None
-
-    def _is_changed(self, uid: str) -> bool:
-        if uid in self.changed_sources:
-            return True
-        if uid not in self.rebuilt:  # a store table that did not change, or a model the plan leaves as published
-            return False
-        if uid not in self.changed:
-            node = self.nodes[uid]
-            if node.get("resource_type") != "model":
-                self.changed[uid] = True
-            elif node["config"].get("materialized") in STORED:
-                conn = self._connection()
-                try:
-                    self.changed[uid] = conn is None or stored_model_changed(conn, node)
-                except duckdb.Error:
-                    self.changed[uid] = True
-            else:  # a view (or ephemeral model): as its inputs
-                self.changed[uid] = any(self._is_changed(parent) for parent in node["depends_on"]["nodes"])
-        return self.changed[uid]
 
     def _connection(self) -> duckdb.DuckDBPyConnection | None:
         """A cursor on dbt's open build file with the publication attached (opened at the first comparison)."""
