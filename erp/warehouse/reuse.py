@@ -135,23 +135,9 @@ def install() -> None:
 
 def _leave_as_published(runner: Any) -> None:
     """Make ``runner`` report its model as a no-op without compiling or running it (its relation, copied with the
-    publication, stays as it is). dbt still prints the model's result line and fires its result event."""
-    from dbt.artifacts.schemas.results import RunStatus
-    from dbt.artifacts.schemas.run import RunResult
-
-    def run(compiled_node: Any, _manifest: Any) -> Any:
-        return RunResult(
-            node=compiled_node,
-            status=RunStatus.NoOp,
-            timing=[],
-            thread_id=threading.current_thread().name,
-            execution_time=0.0,
-            message="NO-OP",
-            adapter_response={},
-            failures=0,
-            batch_results=None,
-            agate_table=None,
-        )
+    publication, stays as it is): dbt's own no-op result (``NoOpRunner.execute``). dbt still prints the model's
+    result line and fires its result event."""
+    from dbt.runners.no_op_runner import NoOpRunner
 
     runner.compile = lambda _manifest: runner.node
-    runner.run = run
+    runner.run = lambda compiled_node, manifest: NoOpRunner.execute(runner, compiled_node, manifest)
