@@ -181,7 +181,7 @@ def published_state(settings: Settings) -> BuildState | None:
 
 
 def record_state(
-    path: Path,
+    build: Path | duckdb.DuckDBPyConnection,
     settings: Settings,
     as_of: dt.date,
     refreshed: Iterable[str] | None,
@@ -189,16 +189,19 @@ def record_state(
     code_hash: str | None = None,
     fingerprints: Mapping[str, str] | None = None,
 ) -> None:
-    """Write into the build file at ``path`` the state it will hold once dbt is done (call it before dbt runs).
+    """Write into the build file (``build``: its path, or a connection to its open database) the state it holds
+    once dbt is done.
 
-    ``refreshed``: the store tables whose dependent models this build rebuilds (their fingerprints are taken now,
-    so a change made while dbt runs shows next time); None means all of them. The other tables keep the
+    ``refreshed``: the store tables whose dependent models this build rebuilds (their fingerprints are taken by
+    the caller before dbt runs, so that a change made while dbt runs shows next time; else now); None means all of
+    them. The other tables keep the
     fingerprints the file had. A ``hand_picked`` selection (--select) builds some models from the store as it is
     now beside others built from an earlier state, which no fingerprint describes: it records an empty state, as
     does a change-driven build for another as-of date or project, so the next everyday build is a full one.
     ``fingerprints``: the store's, taken by the caller before dbt runs (StoreChanges), saving a second scan.
     """
-    conn = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+    own = isinstance(build, Path)
+    conn = duckdb.connect(str(build), config={"autoinstall_known_extensions": False}) if own else build
     try:
         old = read_state(conn)
         code_hash = code_hash or project_hash()
@@ -222,9 +225,11 @@ def record_state(
             _insert_pairs(conn, FINGERPRINT_TABLE, sorted(kept.items()))
         if trusted:
             _insert_pairs(conn, STATE_TABLE, [("as_of", as_of.isoformat()), ("project_hash", code_hash)])
-        conn.execute("checkpoint")
+        if own:
+            conn.execute("checkpoint")
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
 def _insert_pairs(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[str, str]]) -> None:

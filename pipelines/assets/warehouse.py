@@ -72,6 +72,7 @@ from erp.warehouse.dbt import (
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
     BuildFailed,
+    PlannedState,
     build_lock,
     build_path,
     dbt_build_args,
@@ -277,21 +278,12 @@ def warehouse_dbt(
         with build_lock(settings, timeout=BUILD_LOCK_SECONDS):  # released when dbt is done (or the step dies)
             plan = _plan_selection(context, config.dbt_select)
             prepare_run(settings, run_id)
-            prepare = partial(
-                prepare_build_file,
-                settings,
-                run_id,
-                as_of,
-                selection,
-                config.full_refresh,
-                refreshed,
-                hand_picked,
-                config.fingerprints,
-            )
+            prepare = partial(prepare_build_file, settings, run_id, as_of, selection, config.full_refresh)
+            state = PlannedState.take(settings, as_of, refreshed, hand_picked, config.fingerprints)
             outcomes: dict[str, NodeOutcome] = {}
             evaluated: set[AssetCheckKey] = set()
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-build") as pool:
-                # a change-driven build copies the publication (0.3-0.6 s, mostly outside the GIL) while dbt parses
+                # a change-driven build copies the publication (0.1-0.3 s, mostly outside the GIL) while dbt parses
                 preparing = pool.submit(prepare) if plan else None
                 ticket = prepare() if preparing is None else None
                 env = dbt_environment(settings, path)
@@ -312,6 +304,8 @@ def warehouse_dbt(
                         tables = config.refreshed_tables or []
                         ready = preparing.result if preparing is not None else None
                         runs, reused, checked = _dbt_runs(call, args, plan, outcomes, settings, tables, as_of, ready)
+                        if all(run.success for run in runs):
+                            state.record(settings)
                     seconds = time.monotonic() - started
                     close_build_file()
                     for run in runs:
