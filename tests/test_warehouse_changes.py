@@ -4,6 +4,7 @@ which dbt nodes depend on them. No dbt runs here: a small SQLite store and hand-
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from erp.config import Settings
 from erp.warehouse import changes, settled
+from erp.warehouse.publish import PlannedState, build_path
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -36,7 +38,7 @@ def store(settings: Settings, statement: str) -> None:
 
 
 def publish_state(settings: Settings, as_of: dt.date = AS_OF, refreshed: list[str] | None = None) -> None:
-    """Record the build state in the 'published' file, as prepare_build_file does in the build file before dbt runs."""
+    """Record the build state in the 'published' file, as a build does in its build file (publish.PlannedState)."""
     changes.record_state(settings.warehouse_path, settings, as_of, refreshed)
 
 
@@ -115,6 +117,20 @@ def test_the_fingerprints_a_run_was_planned_with_are_recorded_and_only_the_table
     store(settings, "insert into stock_move values (3, 1, 4)")
     changes.record_state(settings.warehouse_path, settings, AS_OF, ["stock_move"], fingerprints=found.fingerprints)
     assert changes.changed_tables(settings, AS_OF) == ["item", "stock_move"]
+
+
+def test_a_build_takes_its_state_before_dbt_runs_and_writes_it_after(settings: Settings) -> None:
+    publish_state(settings)
+    build = build_path(settings)
+    build.parent.mkdir(parents=True)
+    shutil.copyfile(settings.warehouse_path, build)  # an everyday build starts from a copy of the publication
+    state = PlannedState.take(settings, AS_OF, ["stock_move"])  # before dbt reads the store
+    store(settings, "insert into stock_move values (2, 2, -3)")  # made while dbt runs: shows next time
+    state.record(settings)  # after dbt (no dbt connection open here: the file's own)
+    shutil.copyfile(build, settings.warehouse_path)  # published
+    assert changes.changed_tables(settings, AS_OF) == ["stock_move"]
+    # a --select build takes no fingerprints: it records an empty state, and the next everyday build is a full one
+    assert PlannedState.take(settings, AS_OF, [], hand_picked=True).fingerprints is None
 
 
 def manifest() -> dict:
