@@ -489,3 +489,16 @@ def test_the_look_back_is_the_projects_variable(tmp_path: Path) -> None:
     assert changes.lookback(tmp_path) is None
     macro = (changes.DBT_PROJECT_DIR / "macros" / "incremental.sql").read_text(encoding="utf-8")
     assert f"var('{changes.LOOKBACK_VAR}')" in macro and f"var('{changes.LOOKBACK_VAR}', " not in macro
+
+
+def test_the_row_tests_over_stored_models_are_left_for_the_settlement() -> None:
+    m = grown_manifest()
+    tests = sorted(uid for uid in m["nodes"] if uid.startswith("test."))
+    assert settled.settleable(m, tests) == set(tests)  # every plain row test over a stored model
+    nodes = m["nodes"]
+    nodes["test.erp.id_not_null"]["config"]["where"] = "kind = 'a'"  # its result depends on more than the rows
+    nodes["test.erp.kind_accepted"]["config"]["severity"] = "warn"
+    nodes["model.erp.view"] = {"resource_type": "model", "name": "view", "config": {"materialized": "view"}}
+    nodes["test.erp.id_unique"]["attached_node"] = "model.erp.view"  # over a view: dbt runs it
+    nodes["test.erp.singular"] = {"resource_type": "test", "name": "singular", "config": {}, "depends_on": {}}
+    assert settled.settleable(m, [*tests, "test.erp.singular"]) == {"test.erp.id_kind_unique", "test.erp.parent_exists"}

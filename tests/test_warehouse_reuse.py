@@ -39,10 +39,12 @@ MANIFEST = {
             _model("model.erp.diff", ["model.erp.previous"]),
             _model("model.erp.unknown", ["model.erp.never_compared"]),
             _model("model.erp.never_compared", ["model.erp.moves"]),
+            ("test.erp.same_not_null", {"resource_type": "test", "depends_on": {"nodes": ["model.erp.same"]}}),
+            ("test.erp.grown_not_null", {"resource_type": "test", "depends_on": {"nodes": ["model.erp.grown"]}}),
         ]
     ),
 }
-REBUILT = [uid for uid in MANIFEST["nodes"] if uid != "model.erp.centres"]
+REBUILT = [uid for uid in MANIFEST["nodes"] if uid.startswith("model.") and uid != "model.erp.centres"]
 
 
 def _compared() -> InputsCompared:
@@ -74,3 +76,11 @@ def test_a_model_runs_when_an_input_changed_or_cannot_be_compared() -> None:
     assert not compared.inputs_unchanged("model.erp.view_itself")  # a view: nothing to save
     assert not compared.inputs_unchanged("model.erp.centres")  # not in the plan (dbt does not reach it)
     assert not compared.inputs_unchanged("model.erp.not_in_the_project")
+
+
+def test_a_test_whose_every_input_is_identical_passes_as_published() -> None:
+    compared = _compared()
+    assert compared.test_passes("test.erp.same_not_null")
+    assert not compared.test_passes("test.erp.grown_not_null")  # its model came out different: dbt runs it
+    assert not compared.test_passes("model.erp.costs")  # not a test
+    assert compared.tests_not_rerun == {"test.erp.same_not_null"}

@@ -15,6 +15,13 @@ a model the plan does not rebuild, a stored model compared row for row with the 
 (`changes.Verdicts`, once each, when dbt is about to start one of its children), or a view over identical
 inputs. Anything that cannot be compared counts as changed.
 
+The same run takes the tests: the publication passed every test, so a test whose every input is identical is not
+rerun either (a no-op too; the Dagster step gives its check result, saying why). The row tests over stored models
+(`settled.settleable`: most of them) are left out of this run altogether: after the models, `settled` passes most
+of them from the rows their model gained, and only the rest go to dbt. In this run a model does not wait for its
+parents' tests (dbt's edges from tests to the models after them are left out): the build is published only when
+every node passed anyway.
+
 The choice is made where dbt takes a ready node from its queue (``GraphRunnableTask.get_runner``, patched once in
 this process, as `scheduling` ranks the queue): dbt runs in-process here, and the rule applies only inside
 `skipping`.
@@ -44,11 +51,18 @@ class InputsCompared:
     compared on dbt's open build file), and which need not run."""
 
     def __init__(
-        self, manifest: Mapping[str, Any], tables: Collection[str], published: Path, rebuilt: Collection[str]
+        self,
+        manifest: Mapping[str, Any],
+        tables: Collection[str],
+        published: Path,
+        rebuilt: Collection[str],
+        later: Collection[str] = (),
     ) -> None:
         self.published = published
         self.verdicts = Verdicts(manifest, tables, rebuilt, connect=self._connection)
         self.skipped: set[str] = set()
+        self.later = frozenset(later)  # tests left out of the run, for the settlement after it
+        self.tests_not_rerun: set[str] = set()  # tests of the run left as published (identical inputs)
         self._lock = threading.Lock()
         self._stack = ExitStack()
         self._conn: duckdb.DuckDBPyConnection | None = None
@@ -67,13 +81,25 @@ class InputsCompared:
         config = node.get("config") or {}
         if config.get("materialized") not in STORED or PREVIOUS_PUBLICATION_CONFIG in config:
             return False
-        parents = node["depends_on"]["nodes"]
+        return self._identical(node["depends_on"]["nodes"])
+
+    def test_passes(self, uid: str) -> bool:
+        """Whether test ``uid`` gives the publication's result: every input identical (noted in
+        ``tests_not_rerun``)."""
+        node = self.verdicts.nodes.get(uid)
+        if node is None or node.get("resource_type") != "test" or not self._identical(node["depends_on"]["nodes"]):
+            return False
+        with self._lock:
+            self.tests_not_rerun.add(uid)
+        return True
+
+    def _identical(self, parents: list[str]) -> bool:
         rebuilt, known = self.verdicts.rebuilt, self.verdicts.verdict
         with self._lock:  # inputs known already first: one of them changed, and no model needs hashing
             ordered = sorted(parents, key=lambda parent: parent in rebuilt and parent not in known)
             try:
                 return bool(parents) and not any(self.verdicts.changed(parent) for parent in ordered)
-            except duckdb.Error:  # an input that cannot be compared: the model runs
+            except duckdb.Error:  # an input that cannot be compared: the node runs
                 return False
 
     def skip(self, uid: str) -> None:
@@ -112,30 +138,69 @@ def skipping(compared: InputsCompared) -> Iterator[InputsCompared]:
 
 
 def install() -> None:
-    """Patch dbt's ``GraphRunnableTask.get_runner`` (once): inside `skipping`, a model with identical inputs gets
-    a runner that neither compiles nor runs it and reports it as a no-op."""
+    """Patch dbt (once): inside `skipping`, a model with identical inputs gets a runner that neither compiles nor
+    runs it and reports it as a no-op (``GraphRunnableTask.get_runner``), and so does a test with identical
+    inputs, decided on its worker thread; the tests left for later are not selected (``NodeSelector.get_selected``),
+    and a build links no test to the models after it (``BuildTask.compile_manifest``)."""
     global _installed
     if _installed:
         return
+    from dbt.graph.selector import NodeSelector
+    from dbt.task.build import BuildTask
     from dbt.task.runnable import GraphRunnableTask
 
-    original = GraphRunnableTask.get_runner
+    get_runner, get_selected, compile_manifest = (
+        GraphRunnableTask.get_runner,
+        NodeSelector.get_selected,
+        BuildTask.compile_manifest,
+    )
 
-    def get_runner(self: Any, node: Any) -> Any:
-        runner = original(self, node)
+    def get_runner_or_leave(self: Any, node: Any) -> Any:
+        runner = get_runner(self, node)
         compared = _active
-        if compared is not None and compared.inputs_unchanged(node.unique_id):
+        if compared is None:
+            return runner
+        if node.resource_type == "test":
+            _compile_unless_passing(runner, compared)
+        elif compared.inputs_unchanged(node.unique_id):
             _leave_as_published(runner)
             compared.skip(node.unique_id)
         return runner
 
-    GraphRunnableTask.get_runner = get_runner  # type: ignore[method-assign]
+    def get_selected_but_later(self: Any, *args: Any, **kwargs: Any) -> Any:
+        selected = get_selected(self, *args, **kwargs)
+        compared = _active
+        return selected if compared is None else type(selected)(uid for uid in selected if uid not in compared.later)
+
+    def compile_without_test_edges(self: Any) -> None:
+        if _active is None or self.manifest is None:
+            compile_manifest(self)
+        else:
+            self.graph = self.compiler.compile(self.manifest, add_test_edges=False)
+
+    GraphRunnableTask.get_runner = get_runner_or_leave  # type: ignore[method-assign]
+    NodeSelector.get_selected = get_selected_but_later  # type: ignore[method-assign]
+    BuildTask.compile_manifest = compile_without_test_edges  # type: ignore[method-assign]
     _installed = True
 
 
+def _compile_unless_passing(runner: Any, compared: InputsCompared) -> None:
+    """Make ``runner`` ask, on its worker thread before compiling its test, whether the test passes as published;
+    if so, it runs as `_leave_as_published` says."""
+    compile_test = runner.compile
+
+    def compile_unless_passing(manifest: Any) -> Any:
+        if compared.test_passes(runner.node.unique_id):
+            _leave_as_published(runner)
+            return runner.node
+        return compile_test(manifest)
+
+    runner.compile = compile_unless_passing
+
+
 def _leave_as_published(runner: Any) -> None:
-    """Make ``runner`` report its model as a no-op without compiling or running it (its relation, copied with the
-    publication, stays as it is): dbt's own no-op result (``NoOpRunner.execute``). dbt still prints the model's
+    """Make ``runner`` report its node as a no-op without compiling or running it (a model's relation, copied with
+    the publication, stays as it is): dbt's own no-op result (``NoOpRunner.execute``). dbt still prints the node's
     result line and fires its result event."""
     from dbt.runners.no_op_runner import NoOpRunner
 

@@ -102,6 +102,28 @@ ROW_TESTS = frozenset({"not_null", "accepted_values", "unique", "unique_combinat
 VALUES_PER_TEST = 500_000
 
 
+def settleable(manifest: Mapping[str, Any], tests: Iterable[str]) -> set[str]:
+    """The tests among ``tests`` that `settled_on_added_rows` or `settled_relationships` might decide once the
+    models are built (plain row tests over a stored model): an everyday build leaves them out of dbt's models call
+    and runs only those the settlement cannot pass. The others run among the models (`erp.warehouse.reuse`)."""
+    nodes: Mapping[str, Any] = manifest["nodes"]
+    found = set()
+    for uid in tests:
+        node = nodes.get(uid) or {}
+        meta = node.get("test_metadata") or {}
+        config = node.get("config") or {}
+        model = nodes.get(node.get("attached_node") or "") or {}
+        if (
+            meta.get("name") in ROW_TESTS
+            and _plain(meta, config)
+            and str(config.get("severity", "ERROR")).upper() == "ERROR"
+            and not config.get("store_failures")
+            and (model.get("config") or {}).get("materialized") in STORED
+        ):
+            found.add(uid)
+    return found
+
+
 def settled_on_added_rows(
     build: Path | duckdb.DuckDBPyConnection,
     published: Path,

@@ -90,7 +90,7 @@ from erp.warehouse.publish import (
     record_node_results,
 )
 from erp.warehouse.reuse import NO_OP, InputsCompared, skipping
-from erp.warehouse.settled import settled_on_added_rows, settled_relationships
+from erp.warehouse.settled import settleable, settled_on_added_rows, settled_relationships
 from pipelines.dbt_inprocess import ERROR_EVENTS, RESULT_EVENTS, DbtRun, run_dbt
 from pipelines.project import warehouse_project
 from pipelines.resources import Progress, WarehouseResource
@@ -213,13 +213,14 @@ def _node_outcome(raw: dict[str, Any]) -> NodeOutcome | None:
 
 def _collector(progress: Progress, outcomes: dict[str, NodeOutcome]) -> Callable[[dict[str, Any]], None]:
     """What to do with each of dbt's result and summary events as it comes: collect every finished node (with
-    the error message of a failing one) in ``outcomes`` and print its progress line."""
+    the error message of a failing one) in ``outcomes`` and print its progress line. A test dbt did not run (a
+    no-op: erp.warehouse.reuse) is neither: the step counts those."""
     lock = threading.Lock()
 
     def collect(raw: dict[str, Any]) -> None:
         with lock:
             node = _node_outcome(raw)
-            if node is not None:
+            if node is not None and not (node.resource_type == "test" and node.status == NO_OP):
                 outcomes[node.unique_id] = node
                 if progress.out is not None:
                     progress.out(node_line(node))
@@ -400,19 +401,17 @@ def _dbt_runs(
     """dbt's runs for the step, how many of the tests over the rebuilt models were not rerun, and which of those
     were checked on the rows their model gained instead (test name: rows checked).
 
-    One `dbt build`, unless the run is the change plan's (``plan``, its dbt selection): then the models first, and
-    then only the tests over the models that came out different from the publication (and over the changed store
-    tables). The publication passed every test over the others, and a test whose inputs are all identical gives
-    the same result: after a day of stock receipts that is 34 of 106 tests (the finance statements, production
-    costs and planned orders they do not touch), at about 80 ms of dbt's time each. Nor the relationships tests
-    whose tested model is identical and whose referred model only gained rows (`settled_relationships`: 8 more),
-    nor the row tests (not_null, accepted_values, unique, relationships) over a changed model whose gained rows
-    pass them (`settled_on_added_rows`: 52 more; 11 tests are left to dbt).
+    One `dbt build`, unless the run is the change plan's (``plan``, its dbt selection). Then the build leaves out
+    what would give the publication's result (`erp.warehouse.reuse`): a model whose every input came out identical
+    (after a day of stock receipts, the production costs' and variances' marts and the cash forecast) and a test
+    whose every input did (the finance statements, production costs and planned orders they do not touch). The
+    plain row tests over stored models (not_null, accepted_values, unique, relationships: `settled.settleable`)
+    are left out of that build, and after it most are passed without dbt: a relationships test whose tested model
+    is identical and whose referred model only gained keys (`settled_relationships`), a row test over a changed
+    model whose gained rows pass it (`settled_on_added_rows`), a test whose inputs are identical. Only the rest
+    go to dbt, in a second call (after a day of stock receipts, none: the 11 tests dbt runs run among the models).
     dbt parses the project once for both (about half a second each time otherwise). ``ready``: waits for the
-    build file (copied while dbt parses), called before the models. In the models run, a model whose every input
-    came out identical to the publication is not run (`erp.warehouse.reuse`: after a day of stock receipts, the
-    production costs' and variances' marts and the cash forecast); dbt reports it as a no-op, and the comparison
-    after the models reuses the verdicts reached meanwhile."""
+    build file (copied while dbt parses), called before the models."""
     if plan is None:
         return [call(args, select=None)], 0, {}
     parse = call(["parse", *dbt_vars(as_of), "--no-write-json"], select="")
@@ -422,33 +421,37 @@ def _dbt_runs(
         ready()
     published = settings.warehouse_path
     with duckdb_kept_open():  # the build file opened once for both runs and the comparison between them
-        compared = InputsCompared(parse.manifest, tables, published, models_to_rebuild(parse.manifest, tables))
-        with skipping(compared):  # models whose every input came out identical are not run (erp.warehouse.reuse)
-            models = call([*args, "--exclude-resource-type", "test"], select=plan, manifest=parse.result)
+        rebuilt = models_to_rebuild(parse.manifest, tables)
+        later = settleable(parse.manifest, tests_over(parse.manifest, [*rebuilt, *source_ids(parse.manifest, tables)]))
+        compared = InputsCompared(parse.manifest, tables, published, rebuilt, later)
+        with skipping(compared):  # what would give the publication's result is not run (erp.warehouse.reuse)
+            models = call(args, select=plan, manifest=parse.result)
         if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
             return [models], 0, {}
         manifest = models.manifest
-        rebuilt = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
+        ran = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "test"]
+        built = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
         sources = source_ids(manifest, tables)
-        planned = tests_over(manifest, [*rebuilt, *sources])
+        planned = tests_over(manifest, [*built, *sources])
         with dbt_duckdb_cursor() as cursor, publication_attached(cursor or build_path(settings), published) as conn:
-            built = conn or cursor or build_path(settings)  # attached once for both comparisons
-            found = changed_models(built, published, manifest, rebuilt, tables, known=compared.changed)
+            build = conn or cursor or build_path(settings)  # attached once for both comparisons
+            found = changed_models(build, published, manifest, built, tables, known=compared.changed)
             changed = [*sorted(found), *sources]
-            rerun = tests_over(manifest, changed)
-            settled: set[str] = settled_relationships(built, published, manifest, rerun, changed)
-            grown = settled_on_added_rows(built, published, manifest, [u for u in rerun if u not in settled], changed)
+            rerun = [uid for uid in tests_over(manifest, changed) if uid in later]
+            settled: set[str] = settled_relationships(build, published, manifest, rerun, changed)
+            grown = settled_on_added_rows(build, published, manifest, [u for u in rerun if u not in settled], changed)
         settled |= set(grown)
         checked = {manifest["nodes"][uid]["name"]: rows for uid, rows in grown.items()}
         rerun = [uid for uid in rerun if uid not in settled]
+        reused = len(planned) - len(ran) - len(rerun)
         if not rerun:
-            return [models], len(planned), checked
+            return [models], reused, checked
         tests = call(  # tests need no relation cache (a listing with the store attached: about 30 ms a query)
             ["test", *args[1:], "--no-populate-cache"],
             select=" ".join(sorted(manifest["nodes"][uid]["name"] for uid in rerun)),  # each by name: no exclusions
             manifest=parse.result,
         )
-    return [models, tests], len(planned) - len(rerun), checked
+    return [models, tests], reused, checked
 
 
 @asset(
