@@ -107,21 +107,22 @@ def settleable(manifest: Mapping[str, Any], tests: Iterable[str]) -> set[str]:
     models are built (plain row tests over a stored model): an everyday build leaves them out of dbt's models call
     and runs only those the settlement cannot pass. The others run among the models (`erp.warehouse.reuse`)."""
     nodes: Mapping[str, Any] = manifest["nodes"]
-    found = set()
-    for uid in tests:
-        node = nodes.get(uid) or {}
-        meta = node.get("test_metadata") or {}
-        config = node.get("config") or {}
-        model = nodes.get(node.get("attached_node") or "") or {}
-        if (
-            meta.get("name") in ROW_TESTS
-            and _plain(meta, config)
-            and str(config.get("severity", "ERROR")).upper() == "ERROR"
-            and not config.get("store_failures")
-            and (model.get("config") or {}).get("materialized") in STORED
-        ):
-            found.add(uid)
-    return found
+    return {uid for uid in tests if _row_test_over_stored(nodes, nodes.get(uid) or {})}
+
+
+def _row_test_over_stored(nodes: Mapping[str, Any], test: Mapping[str, Any]) -> bool:
+    """A row test (`ROW_TESTS`) with dbt's default settings (`PLAIN_TEST_CONFIG`, error severity, failures not
+    stored) over a stored model: what the settlement can decide from the rows its model gained."""
+    meta = test.get("test_metadata") or {}
+    config = test.get("config") or {}
+    model = nodes.get(test.get("attached_node") or "") or {}
+    return (
+        meta.get("name") in ROW_TESTS
+        and _plain(meta, config)
+        and str(config.get("severity", "ERROR")).upper() == "ERROR"
+        and not config.get("store_failures")
+        and (model.get("config") or {}).get("materialized") in STORED
+    )
 
 
 def settled_on_added_rows(
@@ -153,20 +154,9 @@ def settled_on_added_rows(
     candidates: dict[str, str] = {}  # test -> tested model
     for uid in tests:
         node = nodes.get(uid) or {}
-        meta = node.get("test_metadata") or {}
-        config = node.get("config") or {}
         model = node.get("attached_node")
-        if (
-            meta.get("name") not in ROW_TESTS
-            or not _plain(meta, config)
-            or str(config.get("severity", "ERROR")).upper() != "ERROR"
-            or config.get("store_failures")
-            or model not in changed
-            or model not in nodes
-            or nodes[model]["config"].get("materialized") not in STORED
-        ):
-            continue
-        candidates[uid] = model
+        if _row_test_over_stored(nodes, node) and model in changed:
+            candidates[uid] = model
     if not candidates:
         return {}
     settled: dict[str, int] = {}
