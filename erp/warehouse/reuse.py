@@ -22,9 +22,9 @@ of them from the rows their model gained, and only the rest go to dbt. In this r
 parents' tests (dbt's edges from tests to the models after them are left out): the build is published only when
 every node passed anyway.
 
-The choice is made where dbt takes a ready node from its queue (``GraphRunnableTask.get_runner``, patched once in
-this process, as `scheduling` ranks the queue): dbt runs in-process here, and the rule applies only inside
-`skipping`.
+The runner dbt takes for a ready node (``GraphRunnableTask.get_runner``, patched once in this process, as
+`scheduling` ranks the queue) makes the choice on its worker thread, before compiling: dbt runs in-process here,
+and the rule applies only inside `skipping`.
 """
 
 from __future__ import annotations
@@ -138,9 +138,9 @@ def skipping(compared: InputsCompared) -> Iterator[InputsCompared]:
 
 
 def install() -> None:
-    """Patch dbt (once): inside `skipping`, a model with identical inputs gets a runner that neither compiles nor
-    runs it and reports it as a no-op (``GraphRunnableTask.get_runner``), and so does a test with identical
-    inputs, decided on its worker thread; the tests left for later are not selected (``NodeSelector.get_selected``),
+    """Patch dbt (once): inside `skipping`, a model or test with identical inputs gets a runner that neither
+    compiles nor runs it and reports it as a no-op (``GraphRunnableTask.get_runner``), decided on its worker
+    thread; the tests left for later are not selected (``NodeSelector.get_selected``),
     and a build links no test to the models after it (``BuildTask.compile_manifest``)."""
     global _installed
     if _installed:
@@ -160,11 +160,7 @@ def install() -> None:
         compared = _active
         if compared is None:
             return runner
-        if node.resource_type == "test":
-            _compile_unless_passing(runner, compared)
-        elif compared.inputs_unchanged(node.unique_id):
-            _leave_as_published(runner)
-            compared.skip(node.unique_id)
+        _compile_unless_as_published(runner, compared)
         return runner
 
     def get_selected_but_later(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -184,18 +180,25 @@ def install() -> None:
     _installed = True
 
 
-def _compile_unless_passing(runner: Any, compared: InputsCompared) -> None:
-    """Make ``runner`` ask, on its worker thread before compiling its test, whether the test passes as published;
-    if so, it runs as `_leave_as_published` says."""
-    compile_test = runner.compile
+def _compile_unless_as_published(runner: Any, compared: InputsCompared) -> None:
+    """Make ``runner`` ask, on its worker thread before compiling, whether its node gives the publication's result
+    (a model whose inputs are identical, then noted for its children; a test whose inputs are); if so, it runs as
+    `_leave_as_published` says. Asked there, not where dbt's loop takes the node from its queue: a comparison may
+    hash a model (a quarter of a second for the stock balances at ten times the demo's volume), and the loop hands
+    no other ready node to a free thread meanwhile."""
+    compile_node = runner.compile
+    uid = runner.node.unique_id
+    test = runner.node.resource_type == "test"
 
-    def compile_unless_passing(manifest: Any) -> Any:
-        if compared.test_passes(runner.node.unique_id):
+    def compile_unless_as_published(manifest: Any) -> Any:
+        if compared.test_passes(uid) if test else compared.inputs_unchanged(uid):
+            if not test:
+                compared.skip(uid)
             _leave_as_published(runner)
             return runner.node
-        return compile_test(manifest)
+        return compile_node(manifest)
 
-    runner.compile = compile_unless_passing
+    runner.compile = compile_unless_as_published
 
 
 def _leave_as_published(runner: Any) -> None:
