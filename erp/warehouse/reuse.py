@@ -140,8 +140,8 @@ def skipping(compared: InputsCompared) -> Iterator[InputsCompared]:
 def install() -> None:
     """Patch dbt (once): inside `skipping`, a model or test with identical inputs gets a runner that neither
     compiles nor runs it and reports it as a no-op (``GraphRunnableTask.get_runner``), decided on its worker
-    thread; the tests left for later are not selected (``NodeSelector.get_selected``),
-    and a build links no test to the models after it (``BuildTask.compile_manifest``)."""
+    thread; the tests left for later are not selected (``NodeSelector.get_selected``), and a build links no test
+    to the models after it (``BuildTask.compile_manifest``)."""
     global _installed
     if _installed:
         return
@@ -191,12 +191,13 @@ def _compile_unless_as_published(runner: Any, compared: InputsCompared) -> None:
     test = runner.node.resource_type == "test"
 
     def compile_unless_as_published(manifest: Any) -> Any:
-        if compared.test_passes(uid) if test else compared.inputs_unchanged(uid):
-            if not test:
-                compared.skip(uid)
-            _leave_as_published(runner)
-            return runner.node
-        return compile_node(manifest)
+        as_published = compared.test_passes(uid) if test else compared.inputs_unchanged(uid)
+        if not as_published:
+            return compile_node(manifest)
+        if not test:
+            compared.skip(uid)
+        _leave_as_published(runner)
+        return runner.node
 
     runner.compile = compile_unless_as_published
 
