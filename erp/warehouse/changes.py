@@ -192,13 +192,12 @@ def record_state(
     """Write into the build file (``build``: its path, or a connection to its open database) the state it holds
     once dbt is done.
 
-    ``refreshed``: the store tables whose dependent models this build rebuilds (their fingerprints are taken by
-    the caller before dbt runs, so that a change made while dbt runs shows next time; else now); None means all of
-    them. The other tables keep the
-    fingerprints the file had. A ``hand_picked`` selection (--select) builds some models from the store as it is
-    now beside others built from an earlier state, which no fingerprint describes: it records an empty state, as
-    does a change-driven build for another as-of date or project, so the next everyday build is a full one.
-    ``fingerprints``: the store's, taken by the caller before dbt runs (StoreChanges), saving a second scan.
+    ``refreshed``: the store tables whose dependent models this build rebuilds; None means all of them. The other
+    tables keep the fingerprints the file had. A ``hand_picked`` selection (--select) builds some models from the
+    store as it is now beside others built from an earlier state, which no fingerprint describes: it records an
+    empty state, as does a change-driven build for another as-of date or project, so the next everyday build is a
+    full one. ``fingerprints``: the store's, taken by the caller before dbt runs (`publish.PlannedState`), so that a
+    change made while dbt runs shows next time; without them they are taken now.
     """
     own = isinstance(build, Path)
     conn = duckdb.connect(str(build), config={"autoinstall_known_extensions": False}) if own else build

@@ -233,9 +233,9 @@ class PlannedState:
                 settings,
                 self.as_of,
                 self.refreshed_tables,
-                self.hand_picked,
-                self.code_hash,
-                self.fingerprints,
+                hand_picked=self.hand_picked,
+                code_hash=self.code_hash,
+                fingerprints=self.fingerprints,
             )
 
 

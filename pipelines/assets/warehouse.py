@@ -409,7 +409,8 @@ def _dbt_runs(
     are left out of that build, and after it most are passed without dbt: a relationships test whose tested model
     is identical and whose referred model only gained keys (`settled_relationships`), a row test over a changed
     model whose gained rows pass it (`settled_on_added_rows`), a test whose inputs are identical. Only the rest
-    go to dbt, in a second call (after a day of stock receipts, none: the 11 tests dbt runs run among the models).
+    go to dbt, in a second call (after a day of stock receipts, none: the 11 tests only dbt can decide ran among
+    the models).
     dbt parses the project once for both (about half a second each time otherwise). ``ready``: waits for the
     build file (copied while dbt parses), called before the models."""
     if plan is None:
@@ -422,7 +423,8 @@ def _dbt_runs(
     published = settings.warehouse_path
     with duckdb_kept_open():  # the build file opened once for both runs and the comparison between them
         rebuilt = models_to_rebuild(parse.manifest, tables)
-        later = settleable(parse.manifest, tests_over(parse.manifest, [*rebuilt, *source_ids(parse.manifest, tables)]))
+        sources = source_ids(parse.manifest, tables)
+        later = settleable(parse.manifest, tests_over(parse.manifest, [*rebuilt, *sources]))
         compared = InputsCompared(parse.manifest, tables, published, rebuilt, later)
         with skipping(compared):  # what would give the publication's result is not run (erp.warehouse.reuse)
             models = call(args, select=plan, manifest=parse.result)
@@ -431,7 +433,6 @@ def _dbt_runs(
         manifest = models.manifest
         ran = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "test"]
         built = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "model"]
-        sources = source_ids(manifest, tables)
         planned = tests_over(manifest, [*built, *sources])
         with dbt_duckdb_cursor() as cursor, publication_attached(cursor or build_path(settings), published) as conn:
             build = conn or cursor or build_path(settings)  # attached once for both comparisons
