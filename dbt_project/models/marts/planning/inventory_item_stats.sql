@@ -59,7 +59,9 @@ first_move as (
 ),
 
 forward as (
-    select item_code, sum(gross) as gross_qty from {{ ref('mrp_records') }} group by item_code
+    -- the MRP's gross requirements over the horizon, from the stored record (weeks left out have none): the view
+    -- mrp_records would add a node to the chain every everyday build waits for (MRP, these stats, the alerts)
+    select item_id, sum(independent + dependent) as gross_qty from {{ ref('int_mrp_record_rows') }} group by item_id
 ),
 
 base as (
@@ -88,7 +90,7 @@ base as (
     left join usage as u on u.item_id = i.item_id
     left join last_issue as l on l.item_id = i.item_id
     left join first_move as m on m.item_id = i.item_id
-    left join forward as f on f.item_code = i.item_code
+    left join forward as f on f.item_id = i.item_id
 ),
 
 ranked as (
