@@ -175,11 +175,13 @@ def settled_on_added_rows(
             checks: dict[str, str] = {}  # test -> its query over the gained rows
             for uid in model_tests:
                 try:
-                    sql = _failures_sql(conn, nodes, nodes[uid], name, ADDED, changed, kept)
-                except Exception:  # not decided here (e.g. an expression DuckDB refuses): dbt runs it
+                    sql = _failures_sql(conn, nodes, nodes[uid], name, changed, kept)
+                except Exception:  # not decided here (e.g. a test's arguments it cannot read): dbt runs it
                     sql = None
                 if sql is not None:
                     checks[uid] = sql
+            if not checks:
+                continue
             count, failures = _failures_in_added_rows(conn, added, checks)
             settled.update((uid, count) for uid, found in failures.items() if found == 0)
     return settled
@@ -215,29 +217,23 @@ def _failures_in_added_rows(
     conn: duckdb.DuckDBPyConnection, added: str, checks: Mapping[str, str]
 ) -> tuple[int, dict[str, int]]:
     """The number of rows of the query ``added`` and each check's failures among them (``checks``: queries that
-    count them over `ADDED`), in one query that computes the rows once; a check that fails to run is left out
-    (dbt runs its test)."""
+    count them over `ADDED`), in one query that computes the rows once; a check DuckDB refuses is left out (dbt
+    runs its test), the others are then counted one by one."""
     prefix = f"with {ADDED} as materialized ({added}) "
-    counts = [f"(select count(*) from {ADDED})", *(f"({sql})" for sql in checks.values())]
+    queries = [f"select count(*) from {ADDED}", *checks.values()]
     try:
-        row = conn.execute(prefix + "select " + ", ".join(counts)).fetchone()
-    except duckdb.Error:  # one check DuckDB refuses: each on its own, so that the others still count
-        row = None
-    if row is not None:
-        return int(row[0]), {uid: int(found) for uid, found in zip(checks, row[1:], strict=True)}
-    try:
-        count = (conn.execute(prefix + counts[0][1:-1]).fetchone() or (0,))[0]
+        row = conn.execute(prefix + "select " + ", ".join(f"({query})" for query in queries)).fetchone()
+        found: list[int | None] = list(row or ())
     except duckdb.Error:
+        found = []
+        for query in queries:
+            try:
+                found.append((conn.execute(prefix + query).fetchone() or (None,))[0])
+            except duckdb.Error:
+                found.append(None)
+    if len(found) != len(queries) or found[0] is None:
         return 0, {}
-    failures: dict[str, int] = {}
-    for uid, sql in checks.items():
-        try:
-            found = conn.execute(prefix + sql).fetchone()
-        except duckdb.Error:
-            continue
-        if found is not None:
-            failures[uid] = int(found[0])
-    return int(count), failures
+    return int(found[0]), {uid: int(n) for uid, n in zip(checks, found[1:], strict=True) if n is not None}
 
 
 def _failures_sql(
@@ -245,11 +241,10 @@ def _failures_sql(
     nodes: Mapping[str, Any],
     test: Mapping[str, Any],
     name: str,
-    added: str,
     changed: Collection[str],
     kept: dict[tuple[str, str], bool],
 ) -> str | None:
-    """The query counting the rows added to the model ``name`` (the relation ``added``) that fail ``test`` as dbt's
+    """The query counting the rows added to the model ``name`` (the relation `ADDED`) that fail ``test`` as dbt's
     SQL of it would count them; None when the test cannot be decided from them (the model it refers to, which may
     be the tested model itself, lost a key since the publication). ``kept``: the referred models' verdicts so far
     (the referred model is compared here when it changed)."""
@@ -258,15 +253,15 @@ def _failures_sql(
     column = kwargs.get("column_name")
     kind = meta["name"]
     if kind == "not_null":
-        sql = f"select count(*) from {added} where {column} is null"
+        sql = f"select count(*) from {ADDED} where {column} is null"
     elif kind == "accepted_values":
         quote = kwargs.get("quote", True)
         values = ", ".join(f"'{v}'" if quote else str(v) for v in kwargs["values"])
-        sql = f"select count(*) from {added} where {column} not in ({values})"
+        sql = f"select count(*) from {ADDED} where {column} not in ({values})"
     elif kind == "unique":  # the gained rows' keys held by more than one row of the model
         sql = (
             f"select count(*) from (select {column} from {name} where {column} is not null and {column} in "
-            f"(select {column} from {added}) group by {column} having count(*) > 1)"
+            f"(select {column} from {ADDED}) group by {column} having count(*) > 1)"
         )
     elif kind == "unique_combination":  # the same, empty values matching as in the test's GROUP BY
         columns = kwargs["columns"]
@@ -274,7 +269,7 @@ def _failures_sql(
         key = ", ".join(f"m.{c}" for c in columns)
         sql = (
             f"select count(*) from (select {key} from {name} as m semi join (select distinct {', '.join(columns)} "
-            f"from {added}) as a on {same} group by {key} having count(*) > 1)"
+            f"from {ADDED}) as a on {same} group by {key} having count(*) > 1)"
         )
     else:  # relationships
         inputs = test["depends_on"]["nodes"]
@@ -293,7 +288,7 @@ def _failures_sql(
         if not kept.get((referred[0], field), True):
             return None
         sql = (
-            f"select count(*) from (select {column} as from_field from {added} where {column} is not null) as child "
+            f"select count(*) from (select {column} as from_field from {ADDED} where {column} is not null) as child "
             f"left join (select {field} as to_field from {parent}) as parent on child.from_field = parent.to_field "
             "where parent.to_field is null"
         )
