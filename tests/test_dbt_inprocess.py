@@ -9,9 +9,17 @@ from pathlib import Path
 
 from dagster import build_asset_context
 
-from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, FULL_COLLECTION_EVERY, YOUNG_COLLECTION_EVERY, fewer_full_collections
+from erp.warehouse.dbt import (
+    DBT_GLOBAL_FLAGS,
+    FULL_COLLECTION_EVERY,
+    YOUNG_COLLECTION_EVERY,
+    duckdb_kept_open,
+    fewer_full_collections,
+    open_duckdb_soon,
+)
 from pipelines.dbt_inprocess import dbt_command
 from pipelines.resources import dbt_resource
+from tests.support.one_model import one_model_project, rows, run_dbt_command
 
 
 def test_the_command_is_the_one_the_cli_resource_would_run_with_paths_for_this_run(tmp_path: Path) -> None:
@@ -139,3 +147,33 @@ def test_the_build_file_closes_on_a_thread_of_its_own_and_leaving_the_block_wait
         assert str(exc) == "checkpoint failed"  # raised where the block is left
     else:
         raise AssertionError("the close's failure was lost")
+
+
+def test_the_database_opened_after_a_parse_is_the_one_the_next_invocation_uses(tmp_path: Path) -> None:
+    """`open_duckdb_soon` opens dbt-duckdb's database with the credentials of the parse before; dbt's next
+    invocation finds them equal and keeps that database instead of opening its own (it replaces one with other
+    credentials)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    path = one_model_project(tmp_path)
+    (tmp_path / "models" / "inc.sql").write_text("select 1 as id", encoding="utf-8")
+    with duckdb_kept_open():
+        assert run_dbt_command(tmp_path, "parse").success
+        open_duckdb_soon()()
+        opened = DuckDBConnectionManager._ENV
+        assert opened is not None and opened.conn is not None
+        assert run_dbt_command(tmp_path, "run").success
+        assert DuckDBConnectionManager._ENV is opened and opened.conn is not None
+    assert DuckDBConnectionManager._ENV is None  # closed on leaving the block
+    assert rows(path) == [(1,)]
+
+
+def test_nothing_is_opened_outside_a_kept_open_block(tmp_path: Path) -> None:
+    """Outside one, dbt's database is closed after each invocation: one opened early would keep the file locked."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    one_model_project(tmp_path)
+    (tmp_path / "models" / "inc.sql").write_text("select 1 as id", encoding="utf-8")
+    assert run_dbt_command(tmp_path, "parse").success
+    open_duckdb_soon()()
+    assert DuckDBConnectionManager._ENV is None

@@ -1,19 +1,21 @@
-"""The project's own table and view materializations (dbt_project/macros/materializations/) refuse the model
-settings they do not implement, naming them and the model, instead of silently ignoring them.
+"""The project's own materializations (dbt_project/macros/materializations/) refuse the model settings they do not
+implement, naming them and the model, instead of silently ignoring them; the incremental one keeps dbt's results.
 
 The refusal macro is rendered with plain Jinja and stand-ins for dbt's `config`, `exceptions` and `this` (a dbt
-run for each case would cost seconds); the whole materializations run in every warehouse test."""
+run for each case would cost seconds); the whole materializations run in every warehouse test. The incremental
+materialization's cases a warehouse test does not reach (a column added to a model, a refused strategy) run dbt
+on a project of one model."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import jinja2
 import pytest
 
-from erp.config import PROJECT_ROOT
-
-MACROS = PROJECT_ROOT / "dbt_project" / "macros" / "materializations"
+from tests.support.one_model import MACROS, one_model_project, rows, run_model
 
 
 class CompilerError(Exception):
@@ -60,5 +62,41 @@ def test_each_unsupported_setting_and_persisted_docs_are_named_with_the_model() 
 
 
 def test_both_materializations_use_the_refusal() -> None:
-    for name, kind in (("table.sql", "table"), ("view.sql", "view")):
+    for name, kind in (("table.sql", "table"), ("view.sql", "view"), ("incremental.sql", "incremental")):
         assert f"refuse_unsupported('{kind}'," in (MACROS / name).read_text(encoding="utf-8")
+
+
+INCREMENTAL = """{{{{ config(materialized='incremental', unique_key='id', incremental_strategy='{strategy}',
+    on_schema_change='append_new_columns') }}}}
+select id, amount{extra} from main.source_rows
+{{% if is_incremental() %}} where id > (select max(id) - 1 from {{{{ this }}}}) {{% endif %}}
+"""
+
+
+def test_an_incremental_run_replaces_rows_by_key_and_appends_a_new_column(tmp_path: Path) -> None:
+    """Rows read again (the look-back) replace themselves, new rows are added, and a column the model gained is
+    added to the table (NULL in the rows built before); a full refresh builds the table from scratch."""
+    path = one_model_project(tmp_path)
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create table main.source_rows as select * from (values (1, 10), (2, 20)) t(id, amount)")
+    assert run_model(tmp_path, INCREMENTAL.format(strategy="delete+insert", extra="")).success
+    assert rows(path) == [(1, 10), (2, 20)]
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("update main.source_rows set amount = 21 where id = 2")
+        conn.execute("insert into main.source_rows values (3, 30)")
+    assert run_model(tmp_path, INCREMENTAL.format(strategy="delete+insert", extra=", amount * 2 as doubled")).success
+    assert rows(path) == [(1, 10, None), (2, 21, 42), (3, 30, 60)]
+    assert run_model(tmp_path, INCREMENTAL.format(strategy="delete+insert", extra=""), "--full-refresh").success
+    assert rows(path) == [(1, 10), (2, 21), (3, 30)]
+
+
+def test_a_strategy_it_does_not_implement_is_refused_naming_the_model(tmp_path: Path) -> None:
+    path = one_model_project(tmp_path)
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create table main.source_rows as select 1 as id, 10 as amount")
+    assert run_model(tmp_path, INCREMENTAL.format(strategy="delete+insert", extra="")).success
+    result = run_model(tmp_path, INCREMENTAL.format(strategy="merge", extra=""))
+    assert not result.success
+    message = str(result.result.results[0].message)
+    assert "incremental_strategy='delete+insert'" in message and '"main"."inc"' in message
+    assert rows(path) == [(1, 10)]

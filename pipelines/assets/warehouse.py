@@ -68,6 +68,7 @@ from erp.warehouse.dbt import (
     dbt_environment,
     duckdb_kept_open,
     environment,
+    open_duckdb_soon,
 )
 from erp.warehouse.publish import (
     BUILD_LOCK_SECONDS,
@@ -411,8 +412,9 @@ def _dbt_runs(
     model whose gained rows pass it (`settled_on_added_rows`), a test whose inputs are identical. Only the rest
     go to dbt, in a second call (after a day of stock receipts, none: the 11 tests only dbt can decide ran among
     the models).
-    dbt parses the project once for both (about half a second each time otherwise). ``ready``: waits for the
-    build file (copied while dbt parses), called before the models."""
+    dbt parses the project once for both (about half a second each time otherwise), and its database is opened
+    while the models' call starts (`open_duckdb_soon`). ``ready``: waits for the build file (copied while dbt
+    parses), called before the models."""
     if plan is None:
         return [call(args, select=None)], 0, {}
     parse = call(["parse", *dbt_vars(as_of), "--no-write-json"], select="")
@@ -422,12 +424,16 @@ def _dbt_runs(
         ready()
     published = settings.warehouse_path
     with duckdb_kept_open():  # the build file opened once for both runs and the comparison between them
+        opened = open_duckdb_soon()  # while dbt starts the models' call
         rebuilt = models_to_rebuild(parse.manifest, tables)
         sources = source_ids(parse.manifest, tables)
         later = settleable(parse.manifest, tests_over(parse.manifest, [*rebuilt, *sources]))
         compared = InputsCompared(parse.manifest, tables, published, rebuilt, later)
         with skipping(compared):  # what would give the publication's result is not run (erp.warehouse.reuse)
-            models = call(args, select=plan, manifest=parse.result)
+            try:
+                models = call(args, select=plan, manifest=parse.result)
+            finally:
+                opened()
         if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
             return [models], 0, {}
         manifest = models.manifest
