@@ -316,6 +316,11 @@ def warehouse_dbt(
                                 key = AssetCheckKey(AssetKey.from_coercible(event.asset_key), str(event.check_name))
                                 evaluated.add(key)
                             yield event
+                    if reused and all(run.success for run in runs) and not _failed(outcomes):
+                        # reported while the build file closes (its checkpoint: about a second of an everyday build)
+                        yield from _reused_checks(
+                            set(context.selected_asset_check_keys) - evaluated, read.last_publication(settings), checked
+                        )
             if ticket is None:
                 assert preparing is not None
                 ticket = preparing.result()
@@ -329,10 +334,6 @@ def warehouse_dbt(
                 record_failure(settings, run_id, message)
                 discard_build(settings, run_id, keep_logs=True, locked=True)
                 raise Failure(description=message, metadata={"failed_nodes": [n.unique_id for n in failed]})
-            if reused:
-                yield from _reused_checks(
-                    set(context.selected_asset_check_keys) - evaluated, read.last_publication(settings), checked
-                )
     except ServiceError as exc:
         record_failure(settings, run_id, str(exc))
         raise Failure(str(exc)) from exc
@@ -389,6 +390,11 @@ def _reused_checks(
         )
 
 
+def _failed(outcomes: Mapping[str, NodeOutcome]) -> bool:
+    """Whether a node dbt reported so far failed (an error, a failing test)."""
+    return any(outcome.status in FAILED_STATUSES for outcome in outcomes.values())
+
+
 def _dbt_runs(
     call: Callable[..., DbtRun],
     args: list[str],
@@ -434,7 +440,7 @@ def _dbt_runs(
                 models = call(args, select=plan, manifest=parse.result)
             finally:
                 opened()
-        if not models.success or any(o.status in FAILED_STATUSES for o in outcomes.values()):
+        if not models.success or _failed(outcomes):
             return [models], 0, {}
         manifest = models.manifest
         ran = [uid for uid, outcome in outcomes.items() if outcome.resource_type == "test"]
