@@ -61,7 +61,7 @@ def test_each_unsupported_setting_and_persisted_docs_are_named_with_the_model() 
     assert "partitioned_by, sorted_by, persist_docs" in message
 
 
-def test_both_materializations_use_the_refusal() -> None:
+def test_each_materialization_uses_the_refusal() -> None:
     for name, kind in (("table.sql", "table"), ("view.sql", "view"), ("incremental.sql", "incremental")):
         assert f"refuse_unsupported('{kind}'," in (MACROS / name).read_text(encoding="utf-8")
 

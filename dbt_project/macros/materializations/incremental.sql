@@ -9,9 +9,8 @@
     the new rows into a temporary table together with the query for their columns the table lacks, then in one
     statement those columns added, the rows with the new rows' keys deleted, the new rows inserted by column name
     and the temporary table dropped; then the commit. A first build or a full refresh drops and creates the
-    table in one statement, as the table materialization does (table.sql). Settings these
-    models do not use are refused rather than ignored (refuse_unsupported.sql). The postgres target keeps dbt's
-    own materialization. -#}
+    table in one statement, as the table materialization does (table.sql). Settings these models do not use are
+    refused rather than ignored (refuse_unsupported.sql). The postgres target keeps dbt's own materialization. -#}
 {% materialization incremental, adapter='duckdb', supported_languages=['sql'] %}
   {{- refuse_unsupported('incremental', ['partitioned_by', 'sorted_by', 'indexes', 'grants', 'incremental_predicates', 'predicates']) -}}
   {%- set unique_key = config.get('unique_key') -%}
