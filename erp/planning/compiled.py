@@ -30,7 +30,6 @@ KERNELS = (
     "planned_orders",
     "exceptions",
     "pegging",
-    "sum_by_kind",
     "record_cells",
 )
 """The kernels the engine and the stored tables call (each compiled for one signature: see `erp.planning.aot`)."""

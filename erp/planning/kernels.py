@@ -394,13 +394,6 @@ def pegging(
 
 
 @numba.njit(cache=True, nogil=True)
-def sum_by_kind(kind: np.ndarray, order_id: np.ndarray, qty: np.ndarray, out: np.ndarray) -> None:
-    """out[kind, planned_order_id - 1] += quantity over the pegging rows (exact integers, one pass)."""
-    for k in range(len(kind)):
-        out[kind[k], order_id[k] - 1] += qty[k]
-
-
-@numba.njit(cache=True, nogil=True)
 def record_cells(
     independent: np.ndarray,
     dependent: np.ndarray,

@@ -28,9 +28,7 @@ from erp.planning.output import (
     DETAILS,
     EXCEPTION_TYPES,
     EXPEDITE,
-    FORECAST,
     NONE,
-    ORDER,
     PARENT,
     RESCHEDULE_IN,
     Plan,
@@ -86,15 +84,11 @@ def order_keys(problem: Problem, plan: Plan) -> tuple[np.ndarray | slice, np.nda
     return order, ids
 
 
-def planned_order_rows(
-    problem: Problem, plan: Plan, order: np.ndarray | slice, pegs: Pegs, item_ids: np.ndarray
-) -> pa.Table:
-    """One row per planned order (ids 1.. in item, due order) with its pegged demand summed by source type."""
+def planned_order_rows(problem: Problem, plan: Plan, order: np.ndarray | slice, item_ids: np.ndarray) -> pa.Table:
+    """One row per planned order (ids 1.. in item, due order). Its pegged demand is not stored here: the view
+    mrp_planned_orders sums it from the pegging rows, so these rows need not wait for the pegging."""
     item, due, rel, qty = (a[order] for a in (plan.order_item, plan.order_due, plan.order_release, plan.order_qty))
     n_orders = len(qty)
-    by_kind = np.zeros((3, n_orders), dtype=np.int64)
-    compiled.kernels().sum_by_kind(pegs.kind, pegs.order_id, pegs.qty, by_kind)
-    sources = np.bincount(pegs.order_id - 1, minlength=n_orders)
     return pa.table(
         {
             "planned_order_id": pa.array(np.arange(1, n_orders + 1, dtype=np.int32)),
@@ -103,10 +97,6 @@ def planned_order_rows(
             "due_period": _week(due),
             "expedite": pa.array(rel < 0),
             "quantity": decimals(qty),
-            "pegged_order_qty": decimals(by_kind[ORDER]),
-            "pegged_forecast_qty": decimals(by_kind[FORECAST]),
-            "pegged_parent_qty": decimals(by_kind[PARENT]),
-            "pegged_sources": pa.array(sources.astype(np.int32)),
         }
     )
 
@@ -329,7 +319,7 @@ class PlanTables:
         if name == RECORD_ROWS:
             return batched(record_rows(problem, plan, self.item_ids))
         if name == ORDER_ROWS:
-            return batched(planned_order_rows(problem, plan, self.keys()[0], self.pegs(), self.item_ids))
+            return batched(planned_order_rows(problem, plan, self.keys()[0], self.item_ids))
         if name == PEGGING_ROWS:
             return batched(pegging_rows(problem, self.pegs(), self.item_ids, self.demand_rows))
         if name == EXCEPTIONS:
