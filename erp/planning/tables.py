@@ -279,8 +279,8 @@ class PlanTables:
 
     The models that store a plan run on dbt's threads, so one table's building overlaps another's DuckDB write
     (DuckDB, and the compiled kernels, let go of the interpreter while they run). What several of them share
-    (the planned-order ids; the pegging rows, which the engine defers to here) is built once, by whichever
-    asks first.
+    (the planned-order ids) is built once, by whichever asks first; the pegging, which the engine defers to
+    here, is built by the pegging rows' model alone (the view mrp_planned_orders sums it per order).
 
     ``item_ids``: the store's item_id of each item (default 1..n in input order); ``demand_rows``: the
     ``demand_row`` of each row of the demand frame (default its 0-based position)."""
