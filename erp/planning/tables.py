@@ -295,23 +295,15 @@ class PlanTables:
             self.demand_rows = np.arange(int(problem.dem_row.max()) + 1 if len(problem.dem_row) else 0)
         else:
             self.demand_rows = np.asarray(demand_rows, dtype=np.int64)
-        self._locks = threading.Lock(), threading.Lock()
+        self._lock = threading.Lock()
         self._keys: tuple[np.ndarray | slice, np.ndarray] | None = None
-        self._pegs: Pegs | None = None
 
     def keys(self) -> tuple[np.ndarray | slice, np.ndarray]:
         """The planned orders' published order and their ids by key (`order_keys`)."""
-        with self._locks[0]:
+        with self._lock:
             if self._keys is None:
                 self._keys = order_keys(self.problem, self.plan)
             return self._keys
-
-    def pegs(self) -> Pegs:
-        """The pegging rows with their planned-order ids (the plan's pegging is computed here if deferred)."""
-        with self._locks[1]:
-            if self._pegs is None:
-                self._pegs = Pegs(self.plan, self.keys()[1], self.problem.horizon)
-            return self._pegs
 
     def table(self, name: str) -> pa.Table:
         """The output ``name`` (one of `OUTPUTS`), in record batches of DuckDB's row-group size."""
@@ -321,7 +313,8 @@ class PlanTables:
         if name == ORDER_ROWS:
             return batched(planned_order_rows(problem, plan, self.keys()[0], self.item_ids))
         if name == PEGGING_ROWS:
-            return batched(pegging_rows(problem, self.pegs(), self.item_ids, self.demand_rows))
+            pegs = Pegs(plan, self.keys()[1], problem.horizon)  # the plan's pegging is computed here if deferred
+            return batched(pegging_rows(problem, pegs, self.item_ids, self.demand_rows))
         if name == EXCEPTIONS:
             return batched(exceptions_table(problem, plan, self.keys()[1]))
         raise KeyError(name)

@@ -9,7 +9,7 @@
     the new rows into a temporary table together with the query for their columns the table lacks, then in one
     statement those columns added, the rows with the new rows' keys deleted, the new rows inserted by column name
     and the temporary table dropped; then the commit. A first build or a full refresh drops and creates the
-    table in one statement, as the table materialization does (table.sql). Settings these models do not use are
+    table in one statement, as the table materialization does (`replace_table_sql`, table.sql). Settings these models do not use are
     refused rather than ignored (refuse_unsupported.sql). The postgres target keeps dbt's own materialization. -#}
 {% materialization incremental, adapter='duckdb', supported_languages=['sql'] %}
   {{- refuse_unsupported('incremental', ['partitioned_by', 'sorted_by', 'indexes', 'grants', 'incremental_predicates', 'predicates']) -}}
@@ -31,10 +31,7 @@
 
   {%- if existing_relation is none or existing_relation.is_view or should_full_refresh() -%}
     {% call statement('main') -%}
-      {%- if existing_relation is not none -%}
-        drop {{ existing_relation.type }} if exists {{ existing_relation }};
-      {% endif -%}
-      {{- create_table_as(False, target_relation, compiled_code) }}
+      {{ replace_table_sql(existing_relation, target_relation, compiled_code) }}
     {%- endcall %}
   {%- else -%}
     {%- set new_rows = 'temp.main.' ~ adapter.quote(this.identifier ~ '__dbt_tmp') -%}

@@ -28,10 +28,7 @@
     {% do adapter.drop_relation(existing_relation) %}
   {%- endif -%}
   {% call statement('main', language=language) -%}
-    {%- if language == 'sql' and existing_relation is not none -%}
-      drop {{ existing_relation.type }} if exists {{ existing_relation }};
-    {% endif -%}
-    {{- create_table_as(False, target_relation, compiled_code, language) }}
+    {{ replace_table_sql(existing_relation, target_relation, compiled_code, language) }}
   {%- endcall %}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
@@ -41,3 +38,14 @@
 
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+{#- The code of the 'main' statement that builds a table from scratch: for SQL, the existing relation (table or
+    view) dropped and the table created in one statement. Also the incremental materialization's first build and
+    full refresh (incremental.sql). The statement itself stays in each materialization: dbt runs a Python model's
+    code only from a statement its materialization calls. -#}
+{% macro replace_table_sql(existing_relation, target_relation, compiled_code, language='sql') -%}
+  {%- if language == 'sql' and existing_relation is not none -%}
+    drop {{ existing_relation.type }} if exists {{ existing_relation }};
+  {% endif -%}
+  {{- create_table_as(False, target_relation, compiled_code, language) }}
+{%- endmacro %}
