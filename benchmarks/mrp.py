@@ -4,11 +4,11 @@
     .venv/bin/python benchmarks/mrp.py --items 10000,100000,300000
 
 Per size: a synthetic problem (erp/planning/synthetic.py: BOM depth 8, 52 weekly buckets, L4L/FOQ/POQ, shared
-components) is written into a DuckDB file as the MRP's input models (int_mrp_items, int_mrp_bom,
-int_mrp_on_hand, int_open_supply, int_mrp_demand: the operational store and staging are not part of MRP), then
-`dbt run` builds the MRP models into that file, in-process, exactly as `erp build` does: mrp_plan, the models
-that store the plan (int_mrp_planned_order_rows, int_mrp_record_rows, int_mrp_pegging_rows, mrp_exceptions) and
-the views over them (mrp_planned_orders, mrp_records, mrp_pegging). Printed:
+components) is written into a DuckDB file as the MRP's input models (int_mrp_items, int_mrp_bom, int_mrp_on_hand,
+int_open_supply, int_mrp_demand: the operational store and staging are not part of MRP), then `dbt run` builds
+the MRP models into that file, in-process, exactly as `erp build` does: mrp_plan, the models that store the plan
+(int_mrp_planned_order_rows, int_mrp_record_rows, int_mrp_pegging_rows, mrp_exceptions) and the views over them
+(mrp_planned_orders, mrp_records, mrp_pegging); erp/planning/standalone.py does both. Printed:
 
 - items, BOM lines, planned orders and rows written by the MRP models (the views write none);
 - mrp_s: the MRP models' own seconds from dbt's run_results.json, without dbt's start-up: from the start of
@@ -39,11 +39,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import os
 import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,65 +53,11 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from erp.config import load_settings  # noqa: E402
 from erp.planning import aot, compiled  # noqa: E402
 from erp.planning.problem import load_problem  # noqa: E402
 from erp.planning.reference import reference_plan  # noqa: E402
+from erp.planning.standalone import INPUTS, MRP_MODELS, STORED, ModelRunner, write_inputs  # noqa: E402
 from erp.planning.synthetic import synthetic_problem  # noqa: E402
-from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, OFFLINE_ENV, run_dbt  # noqa: E402
-from erp.warehouse.extensions import prepare_extension_dir  # noqa: E402
-
-STORED = ("mrp_plan", "int_mrp_planned_order_rows", "int_mrp_record_rows", "int_mrp_pegging_rows", "mrp_exceptions")
-"""The MRP models that write tables (the Python models)."""
-VIEWS = ("mrp_planned_orders", "mrp_records", "mrp_pegging")
-"""The public MRP marts that are views over the stored tables (built in the same run, counted in mrp_s)."""
-MRP_MODELS = STORED + VIEWS
-INPUTS = ("int_mrp_items", "int_mrp_bom", "int_mrp_on_hand", "int_open_supply", "int_mrp_demand")
-
-
-def write_inputs(path: Path, problem: dict) -> None:
-    """The synthetic frames as the intermediate models the MRP reads (same columns and types)."""
-    items, bom, on_hand = problem["items"], problem["bom"], problem["on_hand"]
-    receipts, demand = problem["scheduled_receipts"], problem["demand"]
-    conn = duckdb.connect(str(path))
-    try:
-        conn.register("items_df", items)
-        conn.execute(
-            "create table int_mrp_items as select row_number() over () as item_id, item_code, item_type, "
-            "cast(lead_time_days as integer) as lead_time_days, lot_sizing, "
-            "cast(lot_size_qty as decimal(18, 6)) as lot_size_qty, "
-            "cast(lot_size_periods as integer) as lot_size_periods, "
-            "cast(min_order_qty as decimal(18, 6)) as min_order_qty, "
-            "cast(order_multiple as decimal(18, 6)) as order_multiple, "
-            "cast(safety_stock_qty as decimal(18, 6)) as safety_stock_qty, cast(1 as decimal(18, 4)) as standard_cost "
-            "from items_df"
-        )
-        conn.register("bom_df", bom)
-        conn.execute(
-            "create table int_mrp_bom as select parent_item, component_item, "
-            "cast(qty_per as decimal(18, 6)) as qty_per, "
-            "cast(scrap_pct as decimal(9, 6)) as scrap_pct from bom_df"
-        )
-        conn.register("oh_df", on_hand)
-        conn.execute(
-            "create table int_mrp_on_hand as select item_code, cast(sum(quantity) as decimal(38, 6)) as quantity "
-            "from oh_df group by item_code"
-        )
-        conn.register("sr_df", receipts)
-        conn.execute(
-            "create table int_open_supply as select item_code, cast(due_date as date) as due_date, "
-            "cast(quantity as decimal(18, 6)) as quantity, 'purchase' as supply_type, order_ref, "
-            "'scheduled_receipt' as source_table from sr_df"
-        )
-        conn.register("dem_df", demand)
-        conn.execute(
-            "create table int_mrp_demand as select item_code, cast(due_date as date) as due_date, "
-            "cast(quantity as decimal(18, 6)) as quantity, demand_type, source_ref, 'planning_demand' as source_table, "
-            "row_number() over () - 1 as demand_row from dem_df"
-        )
-        conn.execute("checkpoint")
-    finally:
-        conn.close()
 
 
 def span(results: list[dict], models: tuple[str, ...]) -> float:
@@ -207,35 +151,21 @@ def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdi
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
     write_inputs(path, problem)
-    store = run_dir / "empty_store.sqlite"  # the profile attaches a store; MRP does not read it
-    sqlite3.connect(store).close()
-    env = {
-        **OFFLINE_ENV,
-        "ERP_DBT_TARGET": "duckdb",
-        "ERP_WAREHOUSE_BUILD_PATH": str(path),
-        "ERP_SQLITE_PATH": str(store),
-        "ERP_DUCKDB_EXTENSION_DIR": str(prepare_extension_dir(workdir / "duckdb_extensions")),
-        "ERP_PUBLISHED_WAREHOUSE": "",
-    }
-    variables = {"as_of": problem["as_of"].isoformat(), "mrp_horizon_weeks": weeks}
-    target = run_dir / "dbt"
+    runner = ModelRunner(path, run_dir, problem["as_of"].isoformat(), weeks)
 
-    def dbt(args: list[str]) -> float:
-        """Run dbt in this process; its CPU seconds (every thread of the process)."""
+    def dbt(args: list[str]) -> tuple[float, list[dict]]:
+        """Run dbt in this process; its CPU seconds (every thread of the process) and run results."""
         cpu = time.process_time()
-        outcome = run_dbt([*DBT_GLOBAL_FLAGS, "run", *args], env, load_settings(), variables, target_dir=target)
-        if not outcome.success:
-            raise SystemExit(f"dbt failed: {outcome.error or [(n.unique_id, n.message) for n in outcome.failed]}")
-        return time.process_time() - cpu
+        results = runner.run(args)
+        return time.process_time() - cpu, results
 
     # dbt's own start-up (parse, connect) in CPU: a run that selects nothing, the second of two (warm imports)
     nothing = ["--select", "mrp_plan", "--exclude", "mrp_plan"]
     dbt(nothing)
-    startup_cpu = dbt(nothing)
-    run_cpu = dbt(["--select", *MRP_MODELS])
-    results = json.loads((target / "target" / "run_results.json").read_text(encoding="utf-8"))
-    seconds = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results["results"]}
-    mrp_s = span(results["results"], MRP_MODELS)
+    startup_cpu, _ = dbt(nothing)
+    run_cpu, results = dbt(["--select", *MRP_MODELS])
+    seconds = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results}
+    mrp_s = span(results, MRP_MODELS)
     mrp_cpu = run_cpu - startup_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     floor_s, floor_cpu, rows = floor_seconds(path)

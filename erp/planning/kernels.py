@@ -401,7 +401,6 @@ def record_cells(
     receipts: np.ndarray,
     releases: np.ndarray,
     on_hand: np.ndarray,
-    safety: np.ndarray,
     ids: np.ndarray,
     balance: np.ndarray,
     item_id: np.ndarray,
@@ -411,10 +410,11 @@ def record_cells(
     """The time-phased record's rows, by week then column: the first week of every column, and every week where
     something happens (gross requirement, scheduled receipt, planned receipt or release; a net requirement is a
     planned receipt). Each row gets the column's item id, the 1-based week and, in ``values``, independent,
-    dependent, scheduled, projected on hand, net requirement, planned receipts and releases. The projected
-    balance and the net requirement are computed as `_plan_item` computes them (the engine keeps no grid of
-    either), carried per column in ``balance``. ``on_hand``, ``safety`` and ``ids`` are per column; the outputs
-    are bounds (weeks x columns rows). Returns the number of rows written."""
+    dependent and scheduled quantities and the projected on hand, computed as `_plan_item` computes it (the
+    engine keeps no grid of it), carried per column in ``balance``. The net requirement and the planned receipts
+    and releases are not written: the view mrp_records derives them (see `erp.planning.tables.RECORD_FIELDS`).
+    ``on_hand`` and ``ids`` are per column; the outputs are bounds (weeks x columns rows). Returns the number of
+    rows written."""
     weeks, columns = independent.shape
     for c in range(columns):
         balance[c] = on_hand[c]
@@ -423,9 +423,7 @@ def record_cells(
         for c in range(columns):
             ind, dep, sched = independent[w, c], dependent[w, c], scheduled[w, c]
             received, released = receipts[w, c], releases[w, c]
-            available = balance[c] + sched - (ind + dep)
-            need = max(0, safety[c] - available)
-            balance[c] = available + received
+            balance[c] += sched + received - (ind + dep)
             if w == 0 or ind != 0 or dep != 0 or sched != 0 or received != 0 or released != 0:
                 item_id[row] = ids[c]
                 week[row] = w + 1
@@ -433,8 +431,5 @@ def record_cells(
                 values[1, row] = dep
                 values[2, row] = sched
                 values[3, row] = balance[c]
-                values[4, row] = need
-                values[5, row] = received
-                values[6, row] = released
                 row += 1
     return row

@@ -1,0 +1,100 @@
+"""The MRP's dbt models run on a DuckDB file that holds only their inputs (benchmarks/mrp.py and the tests).
+
+The file gets a synthetic problem (`erp.planning.synthetic`) as the intermediate models MRP reads (int_mrp_items,
+int_mrp_bom, int_mrp_on_hand, int_open_supply, int_mrp_demand: the operational store and staging are not part of
+MRP), then dbt builds the MRP models into it, in this process, as `erp build` runs them: mrp_plan, the models
+that store the plan and the views over them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+
+from erp.config import load_settings
+from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, OFFLINE_ENV, run_dbt
+from erp.warehouse.extensions import prepare_extension_dir
+
+STORED = ("mrp_plan", "int_mrp_planned_order_rows", "int_mrp_record_rows", "int_mrp_pegging_rows", "mrp_exceptions")
+"""The MRP models that write tables (the Python models)."""
+VIEWS = ("mrp_planned_orders", "mrp_records", "mrp_pegging")
+"""The public MRP marts that are views over the stored tables."""
+MRP_MODELS = STORED + VIEWS
+INPUTS = ("int_mrp_items", "int_mrp_bom", "int_mrp_on_hand", "int_open_supply", "int_mrp_demand")
+
+
+def write_inputs(path: Path, problem: dict) -> None:
+    """The synthetic frames as the intermediate models the MRP reads (same columns and types)."""
+    items, bom, on_hand = problem["items"], problem["bom"], problem["on_hand"]
+    receipts, demand = problem["scheduled_receipts"], problem["demand"]
+    conn = duckdb.connect(str(path))
+    try:
+        conn.register("items_df", items)
+        conn.execute(
+            "create table int_mrp_items as select row_number() over () as item_id, item_code, item_type, "
+            "cast(lead_time_days as integer) as lead_time_days, lot_sizing, "
+            "cast(lot_size_qty as decimal(18, 6)) as lot_size_qty, "
+            "cast(lot_size_periods as integer) as lot_size_periods, "
+            "cast(min_order_qty as decimal(18, 6)) as min_order_qty, "
+            "cast(order_multiple as decimal(18, 6)) as order_multiple, "
+            "cast(safety_stock_qty as decimal(18, 6)) as safety_stock_qty, cast(1 as decimal(18, 4)) as standard_cost "
+            "from items_df"
+        )
+        conn.register("bom_df", bom)
+        conn.execute(
+            "create table int_mrp_bom as select parent_item, component_item, "
+            "cast(qty_per as decimal(18, 6)) as qty_per, "
+            "cast(scrap_pct as decimal(9, 6)) as scrap_pct from bom_df"
+        )
+        conn.register("oh_df", on_hand)
+        conn.execute(
+            "create table int_mrp_on_hand as select item_code, cast(sum(quantity) as decimal(38, 6)) as quantity "
+            "from oh_df group by item_code"
+        )
+        conn.register("sr_df", receipts)
+        conn.execute(
+            "create table int_open_supply as select item_code, cast(due_date as date) as due_date, "
+            "cast(quantity as decimal(18, 6)) as quantity, 'purchase' as supply_type, order_ref, "
+            "'scheduled_receipt' as source_table from sr_df"
+        )
+        conn.register("dem_df", demand)
+        conn.execute(
+            "create table int_mrp_demand as select item_code, cast(due_date as date) as due_date, "
+            "cast(quantity as decimal(18, 6)) as quantity, demand_type, source_ref, 'planning_demand' as source_table, "
+            "row_number() over () - 1 as demand_row from dem_df"
+        )
+        conn.execute("checkpoint")
+    finally:
+        conn.close()
+
+
+class ModelRunner:
+    """Runs dbt commands on the file at ``path`` (inputs written by `write_inputs`), with ``workdir`` for dbt's
+    target, the DuckDB extensions and an empty store (the profile attaches one; MRP does not read it)."""
+
+    def __init__(self, path: Path, workdir: Path, as_of: object, weeks: int) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        store = workdir / "empty_store.sqlite"
+        sqlite3.connect(store).close()
+        self.env = {
+            **OFFLINE_ENV,
+            "ERP_DBT_TARGET": "duckdb",
+            "ERP_WAREHOUSE_BUILD_PATH": str(path),
+            "ERP_SQLITE_PATH": str(store),
+            "ERP_DUCKDB_EXTENSION_DIR": str(prepare_extension_dir(workdir / "duckdb_extensions")),
+            "ERP_PUBLISHED_WAREHOUSE": "",
+        }
+        self.variables = {"as_of": str(as_of), "mrp_horizon_weeks": weeks}
+        self.target = workdir / "dbt"
+
+    def run(self, args: list[str]) -> list[dict]:
+        """``dbt run`` with ``args`` (e.g. a selection); its run_results' results. A failure raises."""
+        outcome = run_dbt(
+            [*DBT_GLOBAL_FLAGS, "run", *args], self.env, load_settings(), self.variables, target_dir=self.target
+        )
+        if not outcome.success:
+            raise RuntimeError(f"dbt failed: {outcome.error or [(n.unique_id, n.message) for n in outcome.failed]}")
+        return json.loads((self.target / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
