@@ -7,8 +7,9 @@ Per size: a synthetic problem (erp/planning/synthetic.py: BOM depth 8, 52 weekly
 components) is written into a DuckDB file as the MRP's input models (int_mrp_items, int_mrp_bom, int_mrp_on_hand,
 int_open_supply, int_mrp_demand: the operational store and staging are not part of MRP), then `dbt run` builds
 the MRP models into that file, in-process, exactly as `erp build` does: mrp_plan, the models that store the plan
-(int_mrp_planned_order_rows, int_mrp_record_rows, int_mrp_pegging_rows, mrp_exceptions) and the views over them
-(mrp_planned_orders, mrp_records, mrp_pegging); erp/planning/standalone.py does both. Printed:
+(int_mrp_planned_order_rows, int_mrp_record_rows, int_mrp_pegging_rows, int_mrp_exception_rows), the exception
+wording (int_mrp_exception_texts) and the views over them (mrp_planned_orders, mrp_records, mrp_pegging,
+mrp_exceptions); erp/planning/standalone.py does both. Printed:
 
 - items, BOM lines, planned orders and rows written by the MRP models (the views write none);
 - mrp_s: the MRP models' own seconds from dbt's run_results.json, without dbt's start-up: from the start of

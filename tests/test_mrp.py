@@ -345,6 +345,39 @@ def test_bad_input_names_the_field() -> None:
     assert "Q" in err.value.for_field("bom.component_item")[0]
 
 
+def test_items_may_be_named_by_item_id() -> None:
+    """When the items have an item_id (the warehouse reads them so), the other frames may name items by it: the
+    same problem as by code. Ids must be whole, distinct and known."""
+    problem = synthetic_problem(400, depth=4, horizon_weeks=10, seed=6)
+    items = problem["items"]
+    ids = pd.Series(np.arange(len(items)) * 3 + 11, index=items.item_code)  # any distinct ids
+    by_id = {
+        **problem,
+        "items": items.assign(item_id=ids.to_numpy()),
+        "bom": problem["bom"].assign(
+            parent_item=problem["bom"].parent_item.map(ids), component_item=problem["bom"].component_item.map(ids)
+        ),
+        **{
+            name: problem[name].assign(item_code=problem[name].item_code.map(ids))
+            for name in ("on_hand", "scheduled_receipts", "demand")
+        },
+    }
+    assert by_id["bom"].parent_item.dtype.kind == "i"
+    expected, got = plan_mrp(**problem), plan_mrp(**by_id)
+    for name in ("planned_orders", "records", "pegging", "exceptions"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name))
+
+    with pytest.raises(ServiceError) as err:
+        plan_mrp(pd.DataFrame([item("A") | {"item_id": 1}, item("B") | {"item_id": 1}]))
+    assert "1" in err.value.for_field("items.item_id")[0]
+    with pytest.raises(ServiceError) as err:
+        plan_mrp(
+            pd.DataFrame([item("A") | {"item_id": 1}, item("B") | {"item_id": 2}]),
+            on_hand=pd.DataFrame([{"item_code": 7, "quantity": 1}]),
+        )
+    assert "7" in err.value.for_field("on_hand.item_code")[0]
+
+
 def test_eoq() -> None:
     assert eoq(1200, 50, 2) == pytest.approx(math.sqrt(60000))
     assert eoq(0, 50, 2) == 0

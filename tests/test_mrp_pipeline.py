@@ -21,13 +21,15 @@ import pytest
 
 from erp.cli import main
 from erp.errors import ServiceError
+from erp.i18n import language
 from erp.planning import pipeline, plan_reference
 from erp.planning.engine import engine_plan
+from erp.planning.output import EXCEPTION_TYPES
 from erp.planning.problem import Problem, load_problem
 from erp.planning.standalone import MRP_MODELS, ModelRunner, write_inputs
 from erp.planning.synthetic import synthetic_problem
 from erp.planning.tables import (
-    EXCEPTIONS,
+    EXCEPTION_ROWS,
     ORDER_ROWS,
     OUTPUTS,
     PEGGING_ROWS,
@@ -35,6 +37,7 @@ from erp.planning.tables import (
     RECORD_ROWS,
     PlanTables,
     decimals,
+    exception_texts,
     plan_tables,
 )
 from erp.warehouse import read
@@ -223,8 +226,35 @@ def test_stored_tables_equal_the_reference_frames() -> None:
     )
     assert not any(column.startswith("pegged_") for column in orders.columns)  # the view sums the pegging rows
 
-    exceptions = tables[EXCEPTIONS].to_pandas()
-    assert exceptions.detail.tolist() == expected.exceptions.detail.tolist()
+    exceptions = tables[EXCEPTION_ROWS].to_pandas()  # numbers: the view composes the detail text
+    ref = expected.exceptions
+    stored = pd.DataFrame(
+        {
+            "item_code": codes(exceptions.item_id),
+            "exception_type": exceptions.exception_kind.map(EXCEPTION_TYPES.__getitem__),
+            "period": exceptions.period.astype(np.int64),
+            "quantity": exceptions.quantity.map(float),
+            "to_period": exceptions["to_period"].astype("Int64"),
+            "order_ref": exceptions.order_ref.astype(object),
+            "planned_order_id": exceptions.planned_order_id.astype("Int64"),
+        }
+    )
+    reference = pd.DataFrame(
+        {
+            "item_code": ref.item_code.astype(str),
+            "exception_type": ref.exception_type.astype(str),
+            "period": ref.period.astype(np.int64),
+            "quantity": ref.quantity.astype(float),
+            "to_period": ref["to_period"].astype("Int64"),
+            "order_ref": ref.order_ref.astype(object),
+            "planned_order_id": ref.planned_order_id.astype("Int64"),
+        }
+    )
+    assert len(ref) and set(reference.exception_type) == set(EXCEPTION_TYPES)  # every kind is compared
+    pd.testing.assert_frame_equal(  # stored in the engine's order
+        stored.sort_values(list(stored.columns), ignore_index=True),
+        reference.sort_values(list(reference.columns), ignore_index=True),
+    )
 
     # the record keeps every active week; the weeks left out are quiet and carry the projected balance
     records = tables[RECORD_ROWS].to_pandas()
@@ -250,8 +280,9 @@ def test_the_views_over_the_stored_plan_equal_the_reference(tmp_path: Path, monk
     ModelRunner(path, tmp_path / "run", problem_args["as_of"].isoformat(), 16).run(["--select", *MRP_MODELS])
     expected = plan_reference(**problem_args)
     with duckdb.connect(str(path), read_only=True) as conn:
-        orders, records, pegging = (
-            conn.execute(f"select * from {name}").df() for name in ("mrp_planned_orders", "mrp_records", "mrp_pegging")
+        orders, records, pegging, exceptions = (
+            conn.execute(f"select * from {name}").df()
+            for name in ("mrp_planned_orders", "mrp_records", "mrp_pegging", "mrp_exceptions")
         )
 
     ref = expected.planned_orders
@@ -279,6 +310,29 @@ def test_the_views_over_the_stored_plan_equal_the_reference(tmp_path: Path, monk
         return shaped.sort_values([*columns, "quantity"], ignore_index=True)
 
     pd.testing.assert_frame_equal(comparable(pegging), comparable(peg))
+
+    def messages(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+        """Each message's values as text, sorted (a view has no row order)."""
+        keys = ["item_code", "exception_type", "period", "quantity", "to_period", "to_date", "order_ref"]
+        keys += ["planned_order_id", "detail"]
+        return sorted(tuple("" if pd.isna(v) else str(v) for v in row) for row in frame[keys].itertuples(index=False))
+
+    ref = expected.exceptions.assign(
+        to_period=expected.exceptions["to_period"].astype("Int64"),
+        to_date=expected.exceptions.to_date.dt.date,
+        quantity=expected.exceptions.quantity.map(lambda q: f"{q:.6f}"),
+    )
+    assert set(ref.exception_type) == set(EXCEPTION_TYPES)  # every wording is composed
+    assert exceptions.exception_date.tolist() == [pd.Timestamp(d) for d in exceptions.exception_date]
+    got = exceptions.assign(to_date=exceptions.to_date.dt.date, quantity=exceptions.quantity.map(lambda q: f"{q:.6f}"))
+    assert messages(got) == messages(ref)
+    with language("zh"):  # the wording of another language, composed by the same view
+        chinese = plan_reference(**problem_args).exceptions.detail
+        with duckdb.connect(str(path)) as conn:
+            conn.register("texts", exception_texts())
+            conn.execute("create or replace table int_mrp_exception_texts as select * from texts")
+            assert sorted(conn.execute("select detail from mrp_exceptions").df().detail) == sorted(chinese)
+    assert not chinese.str.isascii().all()
 
 
 def test_decimals_are_exact_millionths() -> None:
@@ -354,7 +408,9 @@ def test_a_horizon_that_is_no_whole_number_of_weeks_is_refused_naming_the_field(
             self.table, self.columns = table, table.column_names
 
         def project(self, columns: str) -> Relation:
-            return Relation(self.table.select([c.strip().strip('"') for c in columns.split(",")]))
+            """Only '"source" as "name"' items, as pipeline._arrow projects."""
+            pairs = [[name.strip().strip('"') for name in item.split(" as ")] for item in columns.split(",")]
+            return Relation(pa.table({name: self.table[source] for source, name in pairs}))
 
         def order(self, _by: str) -> Relation:
             return self

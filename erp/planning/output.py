@@ -273,7 +273,8 @@ def _exceptions(problem: Problem, plan: Plan, ids: np.ndarray, items) -> pd.Data
     if is_expedite.any():
         order_ids[is_expedite] = _order_ids(ids, seq[is_expedite])
     ref_at = pd.Index(problem.sr_row).get_indexer(np.where(is_receipt, seq, -1))
-    refs = np.where(ref_at >= 0, problem.sr_ref[np.maximum(ref_at, 0)] if len(problem.sr_ref) else None, None)
+    sr_ref = problem.sr_ref.to_numpy(zero_copy_only=False)
+    refs = np.where(ref_at >= 0, sr_ref[np.maximum(ref_at, 0)] if len(sr_ref) else None, None)
     dates = problem.week_start(period)
     to_dates = problem.week_start(np.where(has_to, to, 0))
     fields = {  # built only for the rows of the messages that use them
@@ -339,7 +340,8 @@ def _pegging(problem: Problem, plan: Plan, ids: np.ndarray, items) -> pd.DataFra
     # independent sources: the demand row's source_ref and position; parents: the parent item
     refs = np.full(len(kind), None, dtype=object)
     own = ~is_parent
-    refs[own] = problem.dem_ref[np.searchsorted(problem.dem_row, seq[own])]  # dem_row is ascending
+    dem_ref = problem.dem_ref.to_numpy(zero_copy_only=False)
+    refs[own] = dem_ref[np.searchsorted(problem.dem_row, seq[own])]  # dem_row is ascending
     parent_idx = np.where(
         is_parent, problem.bom_parent[np.where(is_parent, seq, 0)] if len(problem.bom_parent) else -1, -1
     )

@@ -2,14 +2,14 @@
 
 `mrp_plan` (models/marts/planning/) plans once per build and publishes a one-row header (as-of, first week,
 horizon, counts, a random plan token); the models that store the plan (`int_mrp_planned_order_rows`,
-`int_mrp_record_rows`, `int_mrp_pegging_rows` in models/intermediate/planning/ and `mrp_exceptions`) depend
-on it and take their table from the plan kept in this process under that token, so the plan is computed once
+`int_mrp_record_rows`, `int_mrp_pegging_rows` and `int_mrp_exception_rows` in models/intermediate/planning/)
+depend on it and take their table from the plan kept in this process under that token, so the plan is computed once
 and every output is written once. Each of them builds its own table from the plan (`PlanTables` in
 erp/planning/tables.py), so on dbt's threads one table's building overlaps another's write. A model built in
 another process (e.g. `dbt build --select int_mrp_record_rows` alone) finds no plan under the token and plans
-again from the same inputs: slower, never stale. The public marts `mrp_planned_orders`, `mrp_records` and
-`mrp_pegging` are views over those tables (item codes, dates and demand references joined back; see
-erp/planning/tables.py for why).
+again from the same inputs: slower, never stale. The public marts `mrp_planned_orders`, `mrp_records`,
+`mrp_pegging` and `mrp_exceptions` are views over those tables (item codes, dates and demand references joined
+back, the exceptions' text composed; see erp/planning/tables.py for why).
 
 `previous_table` reads a table or view of the currently published warehouse (a separate read-only connection
 to the file `erp build` is about to replace), for the plan-to-plan diff and the alerts' first-seen dates.
@@ -69,13 +69,20 @@ COLUMNS = {
     "demand": ("item_code", "due_date", "quantity", "demand_type", "source_ref", "demand_row"),
 }
 """The columns MRP reads from each input model (the others are not fetched)."""
+BY_ID = {"parent_item": "parent_item_id", "component_item": "component_item_id", "item_code": "item_id"}
+"""Item columns read as the item's id where the input model has it (not in items): `load_problem` looks the ids
+up among the items' item_id, which costs a tenth of looking up item codes, and integers are cheaper to read."""
 
 
 def _arrow(relation: Relation, columns: tuple[str, ...], order_by: str | None = None) -> pa.Table:
-    """The columns MRP reads of a relation, as Arrow (no pandas: see erp/planning/problem.py)."""
-    present = [c for c in columns if c in relation.columns]
+    """The columns MRP reads of a relation, as Arrow (no pandas: see erp/planning/problem.py); an item column
+    as the item's id when the relation has it (`BY_ID`), under the item column's name."""
+    have = set(relation.columns)
+    by_id = "item_id" not in columns  # the items themselves are read with their codes
+    present = [c for c in columns if c in have or (by_id and BY_ID.get(c) in have)]
     if present:  # none: load_problem names the missing columns
-        relation = relation.project(", ".join(f'"{c}"' for c in present))
+        source = {c: BY_ID[c] if by_id and BY_ID.get(c) in have else c for c in present}
+        relation = relation.project(", ".join(f'"{source[c]}" as "{c}"' for c in present))
     if order_by in present:
         relation = relation.order(f'"{order_by}"')
     return relation.to_arrow_table()

@@ -63,12 +63,12 @@ class Problem:
     dem_period: np.ndarray  # int64, 0-based
     dem_qty: np.ndarray  # int64 millionths
     dem_forecast: np.ndarray  # bool
-    dem_ref: np.ndarray  # object (source_ref or None)
+    dem_ref: pa.Array  # text (source_ref or null): Arrow, as Python strings only where the frames need them
     dem_row: np.ndarray  # int64 position in the demand frame
     sr_item: np.ndarray  # scheduled receipts inside the horizon with a positive quantity, input order
     sr_period: np.ndarray
     sr_qty: np.ndarray
-    sr_ref: np.ndarray
+    sr_ref: pa.Array  # text (order_ref or null)
     sr_row: np.ndarray
 
     @property
@@ -153,13 +153,14 @@ def load_problem(
             "min_order_qty": 0,
             "order_multiple": 0,
             "safety_stock_qty": 0,
+            "item_id": None,
         },
     )
     missing = _blank(items["item_code"])
     if missing.any():
         errors.append(FieldError("items.item_code", t("Required: rows {rows}", rows=_rows(np.flatnonzero(missing)))))
     codes = _text(items["item_code"], "")
-    index = _Codes(codes)
+    index = _Codes(codes, _item_ids(items["item_id"], codes, errors))
     if index.distinct() < len(codes):
         seen: set[str] = set()
         dups = list(dict.fromkeys(c for c in codes if c in seen or seen.add(c)))
@@ -320,18 +321,48 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
-class _Codes:
-    """The item codes, for lookups: as an Arrow array (hash lookups of whole columns) and a dict (the rest)."""
+def _item_ids(values: pa.Array, codes: np.ndarray, errors: list[FieldError]) -> np.ndarray | None:
+    """The items' ``item_id`` (None when the items frame has none): whole numbers from 1, each item its own."""
+    if pa.types.is_null(values.type):
+        return None
+    ids = _whole(values, "items.item_id", codes, 0, 1, errors)
+    ordered = np.sort(ids)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated):
+        errors.append(FieldError("items.item_id", t("Duplicate item ids: {ids}", ids=_show(np.unique(repeated)))))
+    return ids
 
-    def __init__(self, codes: np.ndarray) -> None:
+
+class _Codes:
+    """The item codes, for lookups: as an Arrow array (hash lookups of whole columns) and a dict (the rest); and
+    the items' ids, when they have them (sorted, for lookups of whole integer columns)."""
+
+    def __init__(self, codes: np.ndarray, ids: np.ndarray | None = None) -> None:
         self.codes = codes
         self.arrow = pa.array(codes, type=pa.string())
+        self.ids = ids
+        if ids is not None:  # item index by id: a dense array when ids run about 1..n (the store's), else sorted
+            top = int(ids.max()) if len(ids) else 0
+            self._dense = np.full(top + 1, -1, dtype=np.int64) if top <= 4 * len(ids) + 1024 else None
+            if self._dense is not None:
+                self._dense[ids] = np.arange(len(ids))
+            else:
+                self._id_order = np.argsort(ids, kind="stable")
+                self._sorted_ids = ids[self._id_order]
         self._found: dict[int, tuple[pa.Array, np.ndarray]] = {}
+
+    def names_by_id(self, values: pa.Array) -> bool:
+        """Whether ``values`` name items by item_id: integers, when the items have ids."""
+        return self.ids is not None and pa.types.is_integer(values.type)
 
     def look_up(self, *columns: pa.Array) -> None:
         """Item index of every code of the text ``columns`` (-1: not found), in one pass: Arrow builds its hash
         table of the item codes once per call, which cost more than the lookups (0.15 s against 0.07 s for the
-        five input columns at 100,000 items). `found` returns them."""
+        five input columns at 100,000 items); and of every id of the integer ones (see `names_by_id`: a binary
+        search, a tenth of that). `found` returns them."""
+        for column in columns:
+            if self.names_by_id(column):
+                self._found[id(column)] = (column, self._by_id(column.fill_null(-1).to_numpy(zero_copy_only=False)))
         text = [c for c in columns if _is_text(c) and len(c)]
         if not text:
             return
@@ -346,6 +377,17 @@ class _Codes:
         """What `look_up` found for ``column`` (None if it was not looked up)."""
         kept = self._found.get(id(column))
         return kept[1] if kept is not None and kept[0] is column else None
+
+    def _by_id(self, wanted: np.ndarray) -> np.ndarray:
+        """Item index of each id (-1: not found)."""
+        wanted = wanted.astype(np.int64, copy=False)
+        if self._dense is not None:
+            inside = (wanted >= 0) & (wanted < len(self._dense))
+            return np.where(inside, self._dense[np.where(inside, wanted, 0)], -1)
+        if not len(self._sorted_ids):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted_ids, wanted), len(self._sorted_ids) - 1)
+        return np.where(self._sorted_ids[at] == wanted, self._id_order[at], -1)
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -506,8 +548,14 @@ def _whole(
 
 
 def _lookup(values: pa.Array, index: _Codes, field: str, errors: list[FieldError]) -> np.ndarray:
-    """Item index of each code (-1 and an error when unknown); exact text first, trimmed text as fallback."""
-    if _is_text(values):
+    """Item index of each code (-1 and an error when unknown); exact text first, trimmed text as fallback; or
+    of each item_id (see `_Codes.names_by_id`)."""
+    if index.names_by_id(values):
+        found = index.found(values)
+        if found is None:
+            index.look_up(values)
+            found = index.found(values)
+    elif _is_text(values):
         found = index.found(values)
         if found is None:
             found = (
@@ -571,12 +619,12 @@ def _dated_rows(
     return {"item": item[keep], "period": period[keep], "qty": qty[keep], "row": rows[keep].astype(np.int64)}
 
 
-def _refs(values: pa.Array, rows: np.ndarray) -> np.ndarray:
-    """The reference text of some rows (None where empty)."""
+def _refs(values: pa.Array, rows: np.ndarray) -> pa.Array:
+    """The reference text of some rows (null where empty)."""
     taken = values.take(pa.array(rows, type=pa.int64()))
-    if not pa.types.is_null(taken.type) and not _is_text(taken):
-        taken = pa.array([None if v is None else _plain(v) for v in taken.to_pylist()], type=pa.string())
-    return np.array(taken.to_pylist(), dtype=object) if len(rows) else np.zeros(0, dtype=object)
+    if _is_text(taken):
+        return taken.cast(pa.string())
+    return pa.array([None if v is None else _plain(v) for v in taken.to_pylist()], type=pa.string())
 
 
 def _which(labels: np.ndarray | None, bad: np.ndarray) -> str:

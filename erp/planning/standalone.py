@@ -18,16 +18,24 @@ from erp.config import load_settings
 from erp.warehouse.dbt import DBT_GLOBAL_FLAGS, OFFLINE_ENV, run_dbt
 from erp.warehouse.extensions import prepare_extension_dir
 
-STORED = ("mrp_plan", "int_mrp_planned_order_rows", "int_mrp_record_rows", "int_mrp_pegging_rows", "mrp_exceptions")
+STORED = (
+    "mrp_plan",
+    "int_mrp_planned_order_rows",
+    "int_mrp_record_rows",
+    "int_mrp_pegging_rows",
+    "int_mrp_exception_rows",
+    "int_mrp_exception_texts",
+)
 """The MRP models that write tables (the Python models)."""
-VIEWS = ("mrp_planned_orders", "mrp_records", "mrp_pegging")
+VIEWS = ("mrp_planned_orders", "mrp_records", "mrp_pegging", "mrp_exceptions")
 """The public MRP marts that are views over the stored tables."""
 MRP_MODELS = STORED + VIEWS
 INPUTS = ("int_mrp_items", "int_mrp_bom", "int_mrp_on_hand", "int_open_supply", "int_mrp_demand")
 
 
 def write_inputs(path: Path, problem: dict) -> None:
-    """The synthetic frames as the intermediate models the MRP reads (same columns and types)."""
+    """The synthetic frames as the intermediate models the MRP reads (same columns and types: items by id and
+    code)."""
     items, bom, on_hand = problem["items"], problem["bom"], problem["on_hand"]
     receipts, demand = problem["scheduled_receipts"], problem["demand"]
     conn = duckdb.connect(str(path))
@@ -43,28 +51,31 @@ def write_inputs(path: Path, problem: dict) -> None:
             "cast(safety_stock_qty as decimal(18, 6)) as safety_stock_qty, cast(1 as decimal(18, 4)) as standard_cost "
             "from items_df"
         )
-        conn.register("bom_df", bom)
+        conn.register("bom_df", bom.assign(frame_row=range(len(bom))))  # rows stay in the frame's order
         conn.execute(
-            "create table int_mrp_bom as select parent_item, component_item, "
-            "cast(qty_per as decimal(18, 6)) as qty_per, "
-            "cast(scrap_pct as decimal(9, 6)) as scrap_pct from bom_df"
+            "create table int_mrp_bom as select p.item_id as parent_item_id, c.item_id as component_item_id, "
+            "parent_item, component_item, cast(qty_per as decimal(18, 6)) as qty_per, "
+            "cast(scrap_pct as decimal(9, 6)) as scrap_pct from bom_df "
+            "join int_mrp_items p on p.item_code = parent_item join int_mrp_items c on c.item_code = component_item "
+            "order by frame_row"
         )
         conn.register("oh_df", on_hand)
         conn.execute(
-            "create table int_mrp_on_hand as select item_code, cast(sum(quantity) as decimal(38, 6)) as quantity "
-            "from oh_df group by item_code"
+            "create table int_mrp_on_hand as select i.item_id, oh_df.item_code, "
+            "cast(sum(quantity) as decimal(38, 6)) as quantity "
+            "from oh_df join int_mrp_items i using (item_code) group by i.item_id, oh_df.item_code"
         )
-        conn.register("sr_df", receipts)
+        conn.register("sr_df", receipts.assign(frame_row=range(len(receipts))))
         conn.execute(
-            "create table int_open_supply as select item_code, cast(due_date as date) as due_date, "
+            "create table int_open_supply as select i.item_id, sr_df.item_code, cast(due_date as date) as due_date, "
             "cast(quantity as decimal(18, 6)) as quantity, 'purchase' as supply_type, order_ref, "
-            "'scheduled_receipt' as source_table from sr_df"
+            "'scheduled_receipt' as source_table from sr_df join int_mrp_items i using (item_code) order by frame_row"
         )
-        conn.register("dem_df", demand)
+        conn.register("dem_df", demand.assign(demand_row=range(len(demand))))  # the frame's positions
         conn.execute(
-            "create table int_mrp_demand as select item_code, cast(due_date as date) as due_date, "
+            "create table int_mrp_demand as select i.item_id, dem_df.item_code, cast(due_date as date) as due_date, "
             "cast(quantity as decimal(18, 6)) as quantity, demand_type, source_ref, 'planning_demand' as source_table, "
-            "row_number() over () - 1 as demand_row from dem_df"
+            "demand_row from dem_df join int_mrp_items i using (item_code) order by demand_row"
         )
         conn.execute("checkpoint")
     finally:

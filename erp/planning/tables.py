@@ -7,15 +7,14 @@ integer arrays, and the big outputs hold numbers only: DuckDB spends most of its
 text, so planned orders, records and pegging are stored keyed by the store's ``item_id`` with 1-based weeks,
 and the public marts (dbt views in models/marts/planning/) join the item codes, dates and demand references
 back. Quantities become DECIMAL(18, 6) by reinterpreting the millionths (no arithmetic). The record keeps only
-the weeks where something happens (see `record_rows`); the other weeks are implied. Exceptions (tens of
-thousands of rows, mostly message text) are stored as published.
+the weeks where something happens (see `record_rows`); the other weeks are implied. Exceptions are stored as
+numbers too, and the view composes their text (`exception_rows`).
 """
 
 from __future__ import annotations
 
 import string
 import threading
-from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -39,13 +38,13 @@ from erp.planning.problem import Problem
 QTY_TYPE = pa.decimal64(18, 6)
 """Quantities as the store keeps them (NUMERIC(18, 6)); the engine's millionths are exactly the unscaled value."""
 
-ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTIONS = (
+ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTION_ROWS = (
     "int_mrp_planned_order_rows",
     "int_mrp_record_rows",
     "int_mrp_pegging_rows",
-    "mrp_exceptions",
+    "int_mrp_exception_rows",
 )
-OUTPUTS = (ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTIONS)
+OUTPUTS = (ORDER_ROWS, RECORD_ROWS, PEGGING_ROWS, EXCEPTION_ROWS)
 """The tables one plan is stored as (dbt model names)."""
 
 
@@ -54,14 +53,6 @@ def decimals(micro: np.ndarray) -> pa.Array:
     unscaled value, which is the integer itself (DuckDB reads it as DECIMAL(18, 6), its own int64 layout)."""
     micro = np.ascontiguousarray(micro, dtype=np.int64)
     return pa.Array.from_buffers(QTY_TYPE, len(micro), [None, pa.py_buffer(micro)])
-
-
-def _dates(problem: Problem, period0: np.ndarray) -> pa.Array:
-    return pa.array(problem.week_start(period0).astype("datetime64[D]"), type=pa.date32())
-
-
-def _codes(problem: Problem) -> pa.Array:
-    return pa.array(problem.item_codes, type=pa.string())
 
 
 def _take(values: pa.Array, index: np.ndarray) -> pa.Array:
@@ -175,33 +166,17 @@ def _masked(values: pa.Array, keep: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(keep), values, pa.scalar(None, values.type))
 
 
-def _number_text(micro: np.ndarray) -> pa.Array:
-    """Quantities as plain decimal text (20, 0.5, -1.25), as `erp.planning.output` writes them."""
-    return pc.replace_substring_regex(decimals(micro).cast(pa.string()), r"\.?0+$", "")
-
-
-def _fill(template: str, rows: np.ndarray, fields: dict[str, Callable[[np.ndarray], pa.Array]]) -> pa.Array:
-    """A (translated) message template filled for many rows at once, as whole Arrow string columns."""
-    parts: list[object] = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
-        if literal:
-            parts.append(literal)
-        if name is not None:
-            parts.append(fields[name](rows))
-    if not any(isinstance(part, pa.Array) for part in parts):
-        return pa.array(["".join(str(part) for part in parts)] * len(rows), type=pa.string())
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def exceptions_table(problem: Problem, plan: Plan, ids: np.ndarray) -> pa.Table:
-    """Exception messages in the order and wording of `erp.planning.output` (built with Arrow: the detail
-    text of tens of thousands of messages costs more as Python strings than the plan itself)."""
-    order = np.lexsort((plan.exc_seq, plan.exc_kind, plan.exc_period, plan.exc_item))
+def exception_rows(problem: Problem, plan: Plan, ids: np.ndarray, item_ids: np.ndarray) -> pa.Table:
+    """Exception messages as stored (a stored table needs no row order): item_id, kind (the position of its
+    type in `EXCEPTION_TYPES`), 1-based week, quantity, the week it should move to (a reschedule) or should have
+    been released in (an expedite; 0 or less), the scheduled receipt's order_ref, the planned order's id. The
+    view mrp_exceptions joins codes, types and dates back and composes each message's detail from its wording
+    (`exception_texts`): composed here, the text of tens of thousands of messages cost more to build and to
+    write than all the other exception columns."""
     kind, item, period, qty, to, seq = (
-        np.asarray(a, dtype=np.int64)[order]
+        np.asarray(a, dtype=np.int64)
         for a in (plan.exc_kind, plan.exc_item, plan.exc_period, plan.exc_qty, plan.exc_to, plan.exc_seq)
     )
-    is_receipt = kind >= RESCHEDULE_IN
     is_expedite = kind == EXPEDITE
     has_to = to != NONE
     order_ids = np.zeros(len(kind), dtype=np.int64)
@@ -211,47 +186,56 @@ def exceptions_table(problem: Problem, plan: Plan, ids: np.ndarray) -> pa.Table:
     ref_at = np.full(len(seq), -1, dtype=np.int64)
     if len(problem.sr_row):
         found = np.minimum(np.searchsorted(problem.sr_row, seq), len(problem.sr_row) - 1)
-        ref_at = np.where(is_receipt & (problem.sr_row[found] == seq), found, -1)
+        ref_at = np.where((kind >= RESCHEDULE_IN) & (problem.sr_row[found] == seq), found, -1)
     if len(problem.sr_ref):
-        refs = _masked(_take(pa.array(problem.sr_ref, type=pa.string()), np.maximum(ref_at, 0)), ref_at >= 0)
+        refs = _masked(_take(problem.sr_ref, np.maximum(ref_at, 0)), ref_at >= 0)
     else:
         refs = pa.nulls(len(kind), pa.string())
-    dates = _dates(problem, period)
-    to_dates = _dates(problem, np.where(has_to, to, 0))
-    fields: dict[str, Callable[[np.ndarray], pa.Array]] = {  # built only for the rows of the messages using them
-        "qty": lambda rows: _number_text(qty[rows]),
-        "due": lambda rows: _take(dates, rows).cast(pa.string()),
-        "to": lambda rows: _take(to_dates, rows).cast(pa.string()),
-        "order": lambda rows: pa.array(order_ids[rows]).cast(pa.string()),
-        "weeks": lambda rows: pa.array(-to[rows]).cast(pa.string()),
-        "ref": lambda rows: pc.fill_null(_take(refs, rows), "-"),
-        "on_hand": lambda rows: _number_text(problem.on_hand[item[rows]]),
-        "safety": lambda rows: _number_text(problem.safety[item[rows]]),
-    }
-    placed, texts = [], []
-    for k, template in DETAILS.items():
-        rows = np.flatnonzero(kind == k)
-        if len(rows):
-            placed.append(rows)
-            texts.append(_fill(t(template), rows, fields))
-    if texts:
-        detail = pa.concat_arrays(texts).take(pa.array(np.argsort(np.concatenate(placed))))
-    else:
-        detail = pa.array([], type=pa.string())
     return pa.table(
         {
-            "item_code": _take(_codes(problem), item),
-            "exception_type": _take(pa.array(EXCEPTION_TYPES, type=pa.string()), kind),
-            "period": pa.array((period + 1).astype(np.int32)),
-            "exception_date": dates,
+            "item_id": pa.array(item_ids[item]),
+            "exception_kind": pa.array(kind.astype(np.int8)),
+            "period": _week(period),
             "quantity": decimals(qty),
-            "to_period": pa.array((to + 1).astype(np.int32), mask=~has_to),
-            "to_date": _masked(to_dates, has_to),
+            "to_period": pa.array((np.where(has_to, to, 0) + 1).astype(np.int16), mask=~has_to),
             "order_ref": refs,
-            "planned_order_id": pa.array(order_ids, mask=~is_expedite),
-            "detail": detail,
+            "planned_order_id": pa.array(order_ids.astype(np.int32), mask=~is_expedite),
         }
     )
+
+
+DETAIL_FIELDS = ("qty", "due", "to", "order", "weeks", "ref", "on_hand", "safety")
+"""The fields an exception's wording may name (see `erp.planning.output.DETAILS`); mrp_exceptions has a text
+for each."""
+DETAIL_SLOTS = 6
+"""How many fields one wording may name (the view mrp_exceptions composes a detail from this many)."""
+
+
+def exception_texts() -> pa.Table:
+    """Each exception type's wording in the build's language, as the literal parts and the fields between them:
+    ``text_0``, then ``field_n`` and ``text_n`` for n = 1.. `DETAIL_SLOTS` (null where the wording names fewer).
+    The view mrp_exceptions concatenates them with each message's values, as `str.format` fills the template
+    (a value is never read as a field, whatever text a reference holds)."""
+    columns: dict[str, list[object]] = {"exception_kind": [], "exception_type": [], "text_0": []}
+    for n in range(1, DETAIL_SLOTS + 1):
+        columns[f"field_{n}"], columns[f"text_{n}"] = [], []
+    for kind, template in DETAILS.items():
+        texts, fields = [""], []
+        for literal, name, _spec, _conv in string.Formatter().parse(t(template)):
+            texts[-1] += literal
+            if name is not None:
+                if name not in DETAIL_FIELDS or len(fields) == DETAIL_SLOTS:
+                    raise ValueError(f"exception wording {template!r}: field {name!r} cannot be filled")
+                fields.append(name)
+                texts.append("")
+        columns["exception_kind"].append(kind)
+        columns["exception_type"].append(EXCEPTION_TYPES[kind])
+        columns["text_0"].append(texts[0])
+        for n in range(1, DETAIL_SLOTS + 1):
+            columns[f"field_{n}"].append(fields[n - 1] if n <= len(fields) else None)
+            columns[f"text_{n}"].append(texts[n] if n <= len(fields) else None)
+    types = {"exception_kind": pa.int8()}
+    return pa.table({name: pa.array(values, type=types.get(name, pa.string())) for name, values in columns.items()})
 
 
 ROW_GROUP = 122_880
@@ -305,8 +289,8 @@ class PlanTables:
         if name == PEGGING_ROWS:
             pegs = Pegs(plan, self.keys()[1])  # the plan's pegging is computed here if deferred
             return batched(pegging_rows(problem, pegs, self.item_ids, self.demand_rows))
-        if name == EXCEPTIONS:
-            return batched(exceptions_table(problem, plan, self.keys()[1]))
+        if name == EXCEPTION_ROWS:
+            return batched(exception_rows(problem, plan, self.keys()[1], self.item_ids))
         raise KeyError(name)
 
 

@@ -1,5 +1,7 @@
--- Single-level BOM lines between active items, by item code (a line to a retired item is not planned).
+-- Single-level BOM lines between active items, by item id and code (a line to a retired item is not planned).
 select
+    parent.item_id as parent_item_id,
+    component.item_id as component_item_id,
     parent.item_code as parent_item,
     component.item_code as component_item,
     b.qty_per,

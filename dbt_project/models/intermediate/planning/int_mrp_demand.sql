@@ -4,6 +4,7 @@
 -- by source table and id) is the row's position as MRP reads it, which mrp_pegging refers to.
 with demand as (
     select
+        i.item_id,
         i.item_code,
         d.due_date,
         d.quantity,
@@ -17,6 +18,7 @@ with demand as (
     union all
 
     select
+        i.item_id,
         i.item_code,
         l.promised_date as due_date,
         l.quantity - l.shipped_qty as quantity,
@@ -32,6 +34,7 @@ with demand as (
 )
 
 select
+    item_id,
     item_code,
     due_date,
     quantity,

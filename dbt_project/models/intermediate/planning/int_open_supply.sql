@@ -7,6 +7,7 @@
     - scheduled receipts imported from another system.
     MRP, the exception messages and the inventory alerts all read open supply only from this model. -#}
 select
+    i.item_id,
     i.item_code,
     line.expected_date as due_date,
     cast(line.quantity - line.received_qty as numeric(18, 6)) as quantity,
@@ -22,6 +23,7 @@ where po.order_status in ('approved', 'partially_received')
 union all
 
 select
+    i.item_id,
     i.item_code,
     mo.due_date,
     cast(mo.quantity - mo.completed_qty as numeric(18, 6)) as quantity,
@@ -36,6 +38,7 @@ where mo.order_status in ('planned', 'released')
 union all
 
 select
+    i.item_id,
     i.item_code,
     r.due_date,
     r.quantity,

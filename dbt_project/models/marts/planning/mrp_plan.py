@@ -1,7 +1,7 @@
 """The MRP run: plans every active item once (erp.planning, vectorised engine) and publishes the plan's header.
 
-The output marts (mrp_planned_orders, mrp_records, mrp_exceptions, mrp_pegging) take their tables from this
-plan; see erp/planning/pipeline.py.
+The output marts (mrp_planned_orders, mrp_records, mrp_exceptions, mrp_pegging) are views over the tables the
+models in models/intermediate/planning/ take from this plan; see erp/planning/pipeline.py.
 """
 
 from erp.planning import pipeline

@@ -1,4 +1,7 @@
-"""MRP exception messages: expedite, reschedule in/out, cancel, below safety stock at the horizon start."""
+"""MRP exception messages as stored: item_id, kind, week, quantity, week to move to, receipt reference, order.
+
+The mart mrp_exceptions is a view over it that composes each message's text (erp/planning/tables.py says why).
+"""
 
 from erp.planning import pipeline
 
@@ -17,4 +20,4 @@ def model(dbt, session):
             dbt.config.get("horizon_weeks"),
         )
 
-    return pipeline.output("mrp_exceptions", dbt.ref("mrp_plan"), replan)
+    return pipeline.output("int_mrp_exception_rows", dbt.ref("mrp_plan"), replan)
