@@ -74,28 +74,25 @@ def span(results: list[dict], models: tuple[str, ...]) -> float:
     return (max(stamps) - min(stamps)).total_seconds()
 
 
-def floor_seconds(path: Path) -> tuple[float, float, int]:
-    """Read the inputs into the process and write tables as large as the MRP models' outputs.
+def floor_seconds(conn: duckdb.DuckDBPyConnection) -> tuple[float, float, int]:
+    """Read the inputs into the process and write tables as large as the MRP models' outputs, through ``conn``
+    (a cursor on the database the MRP models ran in, still open: the inputs are read from where they read them).
 
     The outputs are read back before the clock starts and given the cheapest representation DuckDB ingests
     (quantities as 64-bit decimals, as the MRP models hand them over), so the floor is not inflated.
     Returns wall seconds, CPU seconds of the process (DuckDB's threads included) and rows written."""
-    conn = duckdb.connect(str(path))
-    try:
-        outputs = {name: _cheapest(conn.execute(f"select * from {name}").to_arrow_table()) for name in STORED}
-        rows = sum(t.num_rows for t in outputs.values())
-        started, cpu = time.perf_counter(), time.process_time()
-        for name in INPUTS:
-            conn.execute(f"select * from {name}").to_arrow_table()
-        for name, table in outputs.items():
-            conn.register("floor_src", table)
-            conn.execute(f"create table floor_{name} as select * from floor_src")
-            conn.unregister("floor_src")
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        for name in outputs:
-            conn.execute(f"drop table floor_{name}")
-    finally:
-        conn.close()
+    outputs = {name: _cheapest(conn.execute(f"select * from {name}").to_arrow_table()) for name in STORED}
+    rows = sum(t.num_rows for t in outputs.values())
+    started, cpu = time.perf_counter(), time.process_time()
+    for name in INPUTS:
+        conn.execute(f"select * from {name}").to_arrow_table()
+    for name, table in outputs.items():
+        conn.register("floor_src", table)
+        conn.execute(f"create table floor_{name} as select * from floor_src")
+        conn.unregister("floor_src")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    for name in outputs:
+        conn.execute(f"drop table floor_{name}")
     return seconds, cpu, rows
 
 
@@ -151,7 +148,6 @@ def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdi
     path = run_dir / "warehouse.duckdb"
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
-    write_inputs(path, problem)
     runner = ModelRunner(path, run_dir, problem["as_of"].isoformat(), weeks)
 
     def dbt(args: list[str]) -> tuple[float, list[dict]]:
@@ -160,19 +156,20 @@ def run(n_items: int, depth: int, weeks: int, seed: int, reference: bool, workdi
         results = runner.run(args)
         return time.process_time() - cpu, results
 
-    # dbt's own start-up (parse, connect) in CPU: a run that selects nothing, the second of two (warm imports)
-    nothing = ["--select", "mrp_plan", "--exclude", "mrp_plan"]
-    dbt(nothing)
-    startup_cpu, _ = dbt(nothing)
-    run_cpu, results = dbt(["--select", *MRP_MODELS])
+    with runner.kept_open() as conn:  # as in `erp build`: the inputs are what this database has just written
+        write_inputs(conn, problem)
+        # dbt's own start-up (parse, connect) in CPU: a run that selects nothing, the second of two (warm imports)
+        nothing = ["--select", "mrp_plan", "--exclude", "mrp_plan"]
+        dbt(nothing)
+        startup_cpu, _ = dbt(nothing)
+        run_cpu, results = dbt(["--select", *MRP_MODELS])
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        floor_s, floor_cpu, rows = floor_seconds(conn)
+        planned = conn.execute("select count(*) from mrp_planned_orders").fetchone()[0]
+        load_s, engine_s = conn.execute("select load_seconds, engine_seconds from mrp_plan").fetchone()
     seconds = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results}
     mrp_s = span(results, MRP_MODELS)
     mrp_cpu = run_cpu - startup_cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    floor_s, floor_cpu, rows = floor_seconds(path)
-    with duckdb.connect(str(path), read_only=True) as conn:
-        planned = conn.execute("select count(*) from mrp_planned_orders").fetchone()[0]
-        load_s, engine_s = conn.execute("select load_seconds, engine_seconds from mrp_plan").fetchone()
     row = {
         "items": n_items,
         "bom_lines": len(problem["bom"]),

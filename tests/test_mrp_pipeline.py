@@ -276,7 +276,8 @@ def test_the_views_over_the_stored_plan_equal_the_reference(tmp_path: Path, monk
     monkeypatch.setenv("ERP_HOME", str(tmp_path / "home"))
     problem_args = synthetic_problem(1_500, depth=5, horizon_weeks=16, seed=4)
     path = tmp_path / "warehouse.duckdb"
-    write_inputs(path, problem_args)
+    with duckdb.connect(str(path)) as conn:
+        write_inputs(conn, problem_args)
     ModelRunner(path, tmp_path / "run", problem_args["as_of"].isoformat(), 16).run(["--select", *MRP_MODELS])
     expected = plan_reference(**problem_args)
     with duckdb.connect(str(path), read_only=True) as conn:
