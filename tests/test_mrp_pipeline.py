@@ -23,12 +23,14 @@ from erp.cli import main
 from erp.errors import ServiceError
 from erp.i18n import language
 from erp.planning import pipeline, plan_reference
+from erp.planning import tables as tables_module
 from erp.planning.engine import engine_plan
 from erp.planning.output import EXCEPTION_TYPES
 from erp.planning.problem import Problem, load_problem
 from erp.planning.standalone import MRP_MODELS, ModelRunner, write_inputs
 from erp.planning.synthetic import synthetic_problem
 from erp.planning.tables import (
+    DETAIL_SLOTS,
     EXCEPTION_ROWS,
     ORDER_ROWS,
     OUTPUTS,
@@ -334,6 +336,21 @@ def test_the_views_over_the_stored_plan_equal_the_reference(tmp_path: Path, monk
             conn.execute("create or replace table int_mrp_exception_texts as select * from texts")
             assert sorted(conn.execute("select detail from mrp_exceptions").df().detail) == sorted(chinese)
     assert not chinese.str.isascii().all()
+
+
+def test_exception_wording_is_split_at_its_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view composes a detail from the literal parts and the fields between them; a wording that names a
+    field the view cannot fill, or more fields than it has slots for, is refused when the table is built."""
+    texts = exception_texts().to_pylist()
+    expedite = next(row for row in texts if row["exception_type"] == "expedite")
+    assert (expedite["text_0"], expedite["field_1"], expedite["text_1"]) == ("Planned order ", "order", " for ")
+    assert [expedite[f"field_{n}"] for n in range(1, DETAIL_SLOTS + 1)] == ["order", "qty", "due", "to", "weeks", None]
+    monkeypatch.setattr(tables_module, "DETAILS", {0: "{qty} {colour}"})
+    with pytest.raises(ValueError, match="colour"):
+        exception_texts()
+    monkeypatch.setattr(tables_module, "DETAILS", {0: "{qty}" * (DETAIL_SLOTS + 1)})
+    with pytest.raises(ValueError, match="qty"):
+        exception_texts()
 
 
 def test_decimals_are_exact_millionths() -> None:

@@ -335,7 +335,7 @@ def _item_ids(values: pa.Array, codes: np.ndarray, errors: list[FieldError]) -> 
 
 class _Codes:
     """The item codes, for lookups: as an Arrow array (hash lookups of whole columns) and a dict (the rest); and
-    the items' ids, when they have them (sorted, for lookups of whole integer columns)."""
+    the items' ids, when they have them (indexed by id, for lookups of whole integer columns)."""
 
     def __init__(self, codes: np.ndarray, ids: np.ndarray | None = None) -> None:
         self.codes = codes
@@ -358,8 +358,8 @@ class _Codes:
     def look_up(self, *columns: pa.Array) -> None:
         """Item index of every code of the text ``columns`` (-1: not found), in one pass: Arrow builds its hash
         table of the item codes once per call, which cost more than the lookups (0.15 s against 0.07 s for the
-        five input columns at 100,000 items); and of every id of the integer ones (see `names_by_id`: a binary
-        search, a tenth of that). `found` returns them."""
+        five input columns at 100,000 items); and of every id of the integer ones (see `names_by_id`: a gather, or
+        a binary search when the ids are sparse; a tenth of that). `found` returns them."""
         for column in columns:
             if self.names_by_id(column):
                 self._found[id(column)] = (column, self._by_id(column.fill_null(-1).to_numpy(zero_copy_only=False)))
