@@ -345,12 +345,13 @@ def test_bad_input_names_the_field() -> None:
     assert "Q" in err.value.for_field("bom.component_item")[0]
 
 
-def test_items_may_be_named_by_item_id() -> None:
+@pytest.mark.parametrize("step", [3, 100_003])  # ids about 1..n (looked up in a dense index) or sparse
+def test_items_may_be_named_by_item_id(step: int) -> None:
     """When the items have an item_id (the warehouse reads them so), the other frames may name items by it: the
     same problem as by code. Ids must be whole, distinct and known."""
     problem = synthetic_problem(400, depth=4, horizon_weeks=10, seed=6)
     items = problem["items"]
-    ids = pd.Series(np.arange(len(items)) * 3 + 11, index=items.item_code)  # any distinct ids
+    ids = pd.Series(np.arange(len(items))[::-1] * step + 11, index=items.item_code)  # any distinct ids
     by_id = {
         **problem,
         "items": items.assign(item_id=ids.to_numpy()),

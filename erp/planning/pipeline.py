@@ -70,18 +70,19 @@ COLUMNS = {
 }
 """The columns MRP reads from each input model (the others are not fetched)."""
 BY_ID = {"parent_item": "parent_item_id", "component_item": "component_item_id", "item_code": "item_id"}
-"""Item columns read as the item's id where the input model has it (not in items): `load_problem` looks the ids
-up among the items' item_id, which costs a tenth of looking up item codes, and integers are cheaper to read."""
+"""Item columns of the inputs other than items, read as the item's id where the input model has it:
+`load_problem` looks the ids up among the items' item_id, which costs a tenth of looking up item codes, and
+integers are cheaper to read."""
 
 
-def _arrow(relation: Relation, columns: tuple[str, ...], order_by: str | None = None) -> pa.Table:
-    """The columns MRP reads of a relation, as Arrow (no pandas: see erp/planning/problem.py); an item column
-    as the item's id when the relation has it (`BY_ID`), under the item column's name."""
+def _arrow(relation: Relation, columns: tuple[str, ...], order_by: str | None = None, by_id: bool = True) -> pa.Table:
+    """The columns MRP reads of a relation, as Arrow (no pandas: see erp/planning/problem.py); with ``by_id``,
+    an item column as the item's id when the relation has it (`BY_ID`), under the item column's name."""
     have = set(relation.columns)
-    by_id = "item_id" not in columns  # the items themselves are read with their codes
-    present = [c for c in columns if c in have or (by_id and BY_ID.get(c) in have)]
+    ids = BY_ID if by_id else {}
+    present = [c for c in columns if c in have or ids.get(c) in have]
     if present:  # none: load_problem names the missing columns
-        source = {c: BY_ID[c] if by_id and BY_ID.get(c) in have else c for c in present}
+        source = {c: ids[c] if ids.get(c) in have else c for c in present}
         relation = relation.project(", ".join(f'"{source[c]}" as "{c}"' for c in present))
     if order_by in present:
         relation = relation.order(f'"{order_by}"')
@@ -111,7 +112,7 @@ def load(
 ) -> Loaded:
     """Read the intermediate models into a checked planning problem (demand in ``demand_row`` order)."""
     started = time.perf_counter()
-    items_table = _arrow(items, COLUMNS["items"])
+    items_table = _arrow(items, COLUMNS["items"], by_id=False)  # the items, with their ids and codes
     weeks = horizon(weeks)
     # if the checks refuse the horizon or the items, these are dropped; if they differ, the engine makes its own
     grids = Grids(items_table.num_rows, weeks) if weeks > 0 else None
